@@ -1,0 +1,1 @@
+"""Everything about the barometer that works without Discord: data files, store, question engine, CLI."""

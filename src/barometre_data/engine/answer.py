@@ -1,0 +1,65 @@
+"""What the engine returns, and the conversation state it reads and updates."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Answer:
+    text: str  # what a person reads, in the language of the question
+    found: bool  # True only when answered from the data
+    intent: str  # e.g. "laureate", "score", "series", "method", "help", "clarify", "unknown"
+    confidence: float = 0.0  # 0..1
+    entities: dict[str, Any] = field(default_factory=dict)  # what was recognised (category, channel...)
+    year: int | None = None  # the edition the answer is about
+    suggestions: list[str] = field(default_factory=list)  # clarification choices or close matches
+    sources: list[str] = field(default_factory=list)  # URLs
+    lang: str = "fr"
+    series: list[tuple[int, float]] = field(default_factory=list)  # (year, value) for charts
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["answer"] = data.pop("text")
+        return data
+
+
+@dataclass
+class ConversationState:
+    """What a conversation remembers between questions; it expires after `ttl` seconds idle."""
+
+    intent: str | None = None
+    entities: dict[str, Any] = field(default_factory=dict)
+    year: int | None = None
+    lang: str | None = None
+    pending: list[str] = field(default_factory=list)  # suggestions of a clarification question
+    updated: float = 0.0
+    ttl: float = 900.0
+
+    def expired(self, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        return self.updated > 0 and now - self.updated > self.ttl
+
+    def reset(self) -> None:
+        self.intent, self.entities, self.year, self.lang, self.pending = None, {}, None, None, []
+        self.updated = 0.0
+
+
+class Conversations:
+    """Conversation states by key (e.g. (channel id, user id)); the one owner of that mutable state."""
+
+    def __init__(self, ttl: float = 900.0, max_size: int = 10_000) -> None:
+        self.ttl = ttl
+        self.max_size = max_size
+        self._states: dict[Any, ConversationState] = {}
+
+    def get(self, key: Any, now: float | None = None) -> ConversationState:
+        state = self._states.get(key)
+        if state is None or state.expired(now):
+            if len(self._states) >= self.max_size:
+                oldest = min(self._states, key=lambda k: self._states[k].updated)
+                del self._states[oldest]
+            state = self._states[key] = ConversationState(ttl=self.ttl)
+        return state
