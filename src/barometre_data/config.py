@@ -1,0 +1,65 @@
+"""Settings of the data side (store and data directory), read from the environment and `.env`.
+
+Values set in the environment win over `.env`. Nothing is read at import time: call
+`Settings.from_env()` where the settings are needed and pass the object along.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def project_dir() -> Path:
+    """The checkout root (the folder holding pyproject.toml), else the current directory."""
+    root = _PACKAGE_DIR.parents[1]
+    return root if (root / "pyproject.toml").is_file() else Path.cwd()
+
+
+def async_database_url(url: str) -> str:
+    """Give a plain `sqlite://` or `postgresql://` URL its async driver; other URLs are kept as they are."""
+    for plain, driver in (("sqlite", "sqlite+aiosqlite"), ("postgresql", "postgresql+asyncpg"),
+                          ("postgres", "postgresql+asyncpg")):
+        if url.startswith(plain + "://"):
+            return driver + url[len(plain):]
+    return url
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str  # SQLAlchemy async URL (sqlite+aiosqlite:///... or postgresql+asyncpg://...)
+    data_dir: Path  # the folder of data/*.yaml
+    log_level: str = "INFO"
+    project_dir: Path = _PACKAGE_DIR
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> "Settings":
+        """Settings from `environ` (default: os.environ) over the `.env` file (default: <project>/.env)."""
+        root = project_dir()
+        env_file = root / ".env" if env_file is None else env_file
+        values: dict[str, str | None] = dict(dotenv_values(env_file)) if env_file.is_file() else {}
+        values.update(os.environ if environ is None else environ)
+
+        def get(name: str) -> str | None:
+            value = values.get(name)
+            return value.strip() if value and value.strip() else None
+
+        database_url = get("DATABASE_URL")
+        data_dir = get("BAROMETRE_DATA_DIR")
+        return cls(
+            database_url=async_database_url(database_url) if database_url
+            else sqlite_url(root / "barometre.db"),
+            data_dir=Path(data_dir).expanduser() if data_dir else root / "data",
+            log_level=(get("LOG_LEVEL") or "INFO").upper(),
+            project_dir=root,
+        )
