@@ -1,0 +1,563 @@
+"""Fetches the facts a resolved query asks for and words them (one function per intent).
+
+Every function returns a `Reply`; nothing here guesses: a fact missing from the knowledge gives
+found=False with what the data does hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..knowledge import Award, Edition, Knowledge, Score, Structure
+from .matcher import Place
+from .query import Query
+from .wording import Wording
+
+
+@dataclass
+class Reply:
+    text: str
+    found: bool
+    year: int | None = None
+    sources: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    structures: list[str] = field(default_factory=list)  # structure names the answer is about
+    series: list[tuple[int, float]] = field(default_factory=list)
+
+
+def _dedupe(urls) -> list[str]:
+    return list(dict.fromkeys(u for u in urls if u))
+
+
+class Answerer:
+    def __init__(self, knowledge: Knowledge, wording: Wording, places: dict[str, Place]) -> None:
+        self.k = knowledge
+        self.w = wording
+        self.places = places
+
+    # ------------------------------------------------------------------ helpers
+    def years_text(self, years: list[int]) -> str:
+        return ", ".join(str(y) for y in years)
+
+    def no_edition(self, year: int, lang: str) -> Reply:
+        return Reply(self.w.t("no_edition", lang, year=year, years=self.years_text(self.k.years)), False,
+                     suggestions=[str(y) for y in self.k.years[-3:]])
+
+    def prev_year(self, year: int) -> int | None:
+        earlier = [y for y in self.k.years if y < year]
+        return earlier[-1] if earlier else None
+
+    def category_label(self, category: str | None, lang: str, edition: Edition | None = None) -> str:
+        if category is None:
+            return self.w.t("no_category", lang)
+        if lang == "fr" and edition is not None and category in edition.categories:
+            return edition.categories[category]
+        term = self.k.vocabulary.categories.get(category)
+        return term.label(lang) if term else category
+
+    def term_label(self, section: str, id_: str | None, lang: str) -> str:
+        terms = getattr(self.k.vocabulary, section)
+        term = terms.get(id_ or "")
+        return term.label(lang) if term else (id_ or "")
+
+    def who(self, award: Award, lang: str, with_rank: bool = False) -> str:
+        s = award.structure
+        place = s.department or s.region or s.commune
+        if place and place.lower() in s.name.lower():
+            place = None
+        text = self.w.t("who", lang, name=s.name,
+                        place=self.w.t("who_place", lang, place=place) if place else "",
+                        mention=self.w.t("who_mention", lang, mention=award.mention) if award.mention else "")
+        if with_rank and award.rank:
+            text = self.w.t("who_rank_1" if award.rank == 1 else "who_rank", lang, rank=award.rank) + text
+        return text
+
+    def finish(self, reply: Reply, lang: str, notes: list[str] | None = None) -> Reply:
+        """Adds notes and the source line to a found answer."""
+        parts = [reply.text, *(notes or [])]
+        if reply.found and reply.sources:
+            parts.append(self.w.sources_line(reply.sources, lang))
+        reply.text = "\n".join(p for p in parts if p)
+        reply.sources = _dedupe(reply.sources)
+        return reply
+
+    def latest(self, years: list[int]) -> int | None:
+        return max(years) if years else None
+
+    # ------------------------------------------------------------------ laureates
+    def laureate(self, q: Query) -> Reply:
+        lang, category = q.lang, q.category
+        label_any = self.category_label(category, lang)
+        years = [y for y in self.k.years if any(a.category == category for a in self.k.editions[y].awards)]
+        year = q.year if q.year is not None else self.latest(years)
+        if year is None:
+            return Reply(self.w.t("laureate_none", lang, category=label_any, year=self.years_text(self.k.years)),
+                         False)
+        edition = self.k.editions[year]
+        awards = sorted((a for a in edition.awards if a.category == category), key=lambda a: a.rank or 99)
+        label = self.category_label(category, lang, edition)
+        if not awards:
+            if not edition.awards and edition.laureates_count:
+                return self.unnamed(edition, lang)
+            text = self.w.t("laureate_none", lang, category=label, year=year)
+            if years:
+                text += " " + self.w.t("available_in", lang, years=self.years_text(years))
+            return Reply(text, False, year=year, suggestions=[str(y) for y in years])
+        whos = [self.who(a, lang, with_rank=len(awards) > 1) for a in awards]
+        key = "laureate_one" if len(awards) == 1 else "laureate_many"
+        reply = Reply(self.w.t(key, lang, year=year, category=label, who="; ".join(whos)), True, year=year,
+                      sources=[u for a in awards for u in a.sources],
+                      structures=[a.structure.name for a in awards])
+        return self.finish(reply, lang)
+
+    def unnamed(self, edition: Edition, lang: str) -> Reply:
+        count = edition.laureates_count
+        assert count is not None
+        note = count.note_en if lang == "en" else count.note
+        detail = f" ({note})" if note else ""
+        text = self.w.t("laureate_unnamed", lang, year=edition.year, count=count.value, detail=detail)
+        return Reply(text, False, year=edition.year, sources=list(count.sources),
+                     suggestions=[str(y) for y in self.k.years if self.k.editions[y].awards][-2:])
+
+    def palmares(self, q: Query) -> Reply:
+        lang = q.lang
+        years = [y for y in self.k.years if self.k.editions[y].awards]
+        year = q.year if q.year is not None else self.latest(years)
+        if year is None:
+            return Reply(self.w.t("laureate_none_year", lang, year=self.years_text(self.k.years)), False)
+        edition = self.k.editions[year]
+        if not edition.awards:
+            if edition.laureates_count:
+                return self.unnamed(edition, lang)
+            text = self.w.t("laureate_none_year", lang, year=year) + " " + \
+                self.w.t("available_in", lang, years=self.years_text(years))
+            return Reply(text, False, year=year, suggestions=[str(y) for y in years])
+        awards = sorted(edition.awards, key=lambda a: (a.category is None, list(edition.categories).index(a.category)
+                                                        if a.category in edition.categories else 99, a.rank or 99))
+        total = edition.laureates_count.value if edition.laureates_count else None
+        head = self.w.t("palmares_head_total", lang, year=year, count=len(awards), total=total) \
+            if total and total > len(awards) else self.w.t("palmares_head", lang, year=year, count=len(awards))
+        lines = [head] + [self.w.t("palmares_line", lang, category=self.category_label(a.category, lang, edition),
+                                   who=self.who(a, lang, with_rank=True)) for a in awards]
+        notes = []
+        if edition.completeness != "complete" or (total and total > len(awards)):
+            notes.append(self.w.t("incomplete", lang))
+        reply = Reply("\n".join(lines), True, year=year, sources=[u for a in awards for u in a.sources],
+                      structures=[a.structure.name for a in awards])
+        if year != max(years) or edition.completeness != "complete":
+            reply.suggestions = [str(y) for y in years if y != year][-3:]
+        return self.finish(reply, lang, notes)
+
+    def partial_years(self) -> str:
+        return self.years_text([y for y in self.k.years if self.k.editions[y].completeness != "complete"])
+
+    def structures_of(self, keys: list[str]) -> tuple[set[Structure], Place | None]:
+        found: set[Structure] = set()
+        area: Place | None = None
+        for key in keys:
+            place = self.places.get(key)
+            if place is None:
+                continue
+            found.update(place.structures)
+            if place.field in ("department", "region"):
+                area = place
+        return found, area
+
+    def structure(self, q: Query) -> Reply:
+        lang = q.lang
+        structures, area = self.structures_of(q.places)
+        query_text = q.place_text or (self.places[q.places[0]].label if q.places else "")
+        if not structures:
+            return Reply(self.w.t("structure_unknown", lang, query=query_text, partial=self.partial_years()), False,
+                         year=q.year)
+        if area is not None and len(q.places) == 1:
+            awards = [a for a in self.k.awards() if a.structure in structures]
+            head = self.w.t("department_head" if area.field == "department" else "region_head", lang,
+                            place=area.label)
+        else:
+            awards = [a for a in self.k.awards() if a.structure in structures]
+            head = self.w.t("structure_head", lang, query=query_text)
+        if q.year is not None and q.year_explicit:
+            in_year = [a for a in awards if a.year == q.year]
+            if not in_year:
+                others = sorted({a.year for a in awards})
+                text = self.w.t("structure_never", lang, query=query_text, partial=self.partial_years()) \
+                    if not others else head + "\n" + "\n".join(self.structure_line(a, lang) for a in awards)
+                return Reply(self.w.t("laureate_none_year", lang, year=q.year).replace(".", "") +
+                             f" — {query_text}.\n" + text if others else text, False, year=q.year,
+                             suggestions=[str(y) for y in others])
+            awards = in_year
+        lines = [head] + [self.structure_line(a, lang) for a in awards]
+        years = sorted({a.year for a in awards})
+        reply = Reply("\n".join(lines), True, year=years[-1] if years else None,
+                      sources=[u for a in awards for u in a.sources],
+                      structures=list(dict.fromkeys(a.structure.name for a in awards)))
+        return self.finish(reply, lang)
+
+    def structure_line(self, award: Award, lang: str) -> str:
+        edition = self.k.editions[award.year]
+        s = award.structure
+        where = s.department or s.region
+        name = s.name + (f" ({where})" if where and where.lower() not in s.name.lower() else "")
+        return self.w.t("structure_line", lang, year=award.year, name=name,
+                        category=self.category_label(award.category, lang, edition),
+                        mention=self.w.t("who_mention", lang, mention=award.mention) if award.mention else "",
+                        rank=self.w.t("structure_rank_1" if award.rank == 1 else "structure_rank", lang,
+                                          rank=award.rank) if award.rank else "")
+
+    def attribute(self, q: Query) -> Reply:
+        lang = q.lang
+        structures, _ = self.structures_of(q.places)
+        names = {s.name for s in structures} or set(q.structures)
+        awards = [a for a in self.k.awards() if a.structure.name in names]
+        if q.year is not None and q.year_explicit and awards:
+            awards = [a for a in awards if a.year == q.year] or awards
+        if not awards:
+            if q.attribute == "mention":
+                return self.mentions(q)
+            return Reply(self.w.t("attr_need_structure", lang), False, year=q.year)
+        lines, sources = [], []
+        for a in awards:
+            s = a.structure
+            if q.attribute == "department":
+                if s.department:
+                    region = self.w.t("attr_region", lang, region=s.region) if s.region else ""
+                    lines.append(self.w.t("attr_department", lang, name=s.name, department=s.department,
+                                          region=region))
+                elif s.region:
+                    lines.append(self.w.t("attr_department", lang, name=s.name, department="—",
+                                          region=self.w.t("attr_region", lang, region=s.region)))
+                else:
+                    lines.append(self.w.t("attr_department_unknown", lang, name=s.name))
+            elif q.attribute == "mention":
+                key = "attr_mention" if a.mention else "attr_no_mention"
+                lines.append(self.w.t(key, lang, name=s.name, year=a.year, mention=a.mention))
+            else:
+                lines.append(self.w.t("attr_category", lang, name=s.name, year=a.year,
+                                      category=self.category_label(a.category, lang, self.k.editions[a.year])))
+            sources += a.sources
+        lines = list(dict.fromkeys(lines))
+        reply = Reply("\n".join(lines), True, year=max(a.year for a in awards), sources=sources,
+                      structures=list(dict.fromkeys(a.structure.name for a in awards)))
+        return self.finish(reply, lang)
+
+    def mentions(self, q: Query) -> Reply:
+        lang = q.lang
+        years = [y for y in self.k.years if any(a.mention for a in self.k.editions[y].awards)]
+        year = q.year if q.year is not None else self.latest(years)
+        if year is None:
+            return Reply(self.w.t("mentions_none", lang, year=self.years_text(self.k.years)), False)
+        awards = [a for a in self.k.editions[year].awards if a.mention]
+        if not awards:
+            return Reply(self.w.t("mentions_none", lang, year=year), False, year=year)
+        lines = [self.w.t("mentions_head", lang, year=year)] + [
+            self.w.t("mention_line", lang, name=a.structure.name, mention=a.mention) for a in awards]
+        reply = Reply("\n".join(lines), True, year=year, sources=[u for a in awards for u in a.sources],
+                      structures=[a.structure.name for a in awards])
+        return self.finish(reply, lang)
+
+    # ------------------------------------------------------------------ scores
+    def subject_of(self, q: Query) -> tuple[str, str | None]:
+        if q.channel:
+            return "channel", q.channel
+        if q.kind:
+            return "kind", q.kind
+        if q.subject:
+            return q.subject, None
+        if q.places:
+            structures, _ = self.structures_of(q.places)
+            names = {s.name for s in structures}
+            for score in self.k.scores():
+                if score.subject == "structure" and score.target in names:
+                    return "structure", score.target
+        return "global", None
+
+    def subject_text(self, subject: str, target: str | None, lang: str) -> str:
+        if subject == "channel":
+            return self.w.t("subject_channel", lang, label=self.term_label("channels", target, lang))
+        if subject == "kind":
+            return self.w.t("subject_kind", lang, label=self.term_label("kinds", target, lang))
+        if subject == "structure":
+            return self.w.t("subject_structure", lang, label=target)
+        return self.w.t(f"subject_{subject}", lang)
+
+    def scores_for(self, subject: str, target: str | None) -> list[Score]:
+        return [s for s in self.k.scores() if s.subject == subject and s.target == target]
+
+    def change_text(self, score: Score, lang: str) -> str:
+        prev = self.prev_year(score.year)
+        if prev is None:
+            return ""
+        if score.change is not None:
+            if score.change == 0:
+                return self.w.t("change_stable", lang, prev=prev)
+            key = "change_up" if score.change > 0 else "change_down"
+            points = self.w.num(abs(score.change), lang) if score.change > 0 else self.w.signed(score.change, lang)
+            return self.w.t(key, lang, points=points, prev=prev)
+        if score.trend:
+            return self.w.t("change_trend_only", lang, trend=self.w.t(f"trend_{score.trend}", lang), prev=prev)
+        return ""
+
+    def score(self, q: Query) -> Reply:
+        lang = q.lang
+        subject, target = self.subject_of(q)
+        label = self.subject_text(subject, target, lang)
+        rows = self.scores_for(subject, target)
+        with_value = [s.year for s in rows if s.value is not None]
+        years = sorted({s.year for s in rows})
+        year = q.year if q.year is not None else self.latest(with_value or years)
+        if year is None:
+            return Reply(self.w.t("score_missing", lang, subject=label, year=self.years_text(self.k.years)), False)
+        found = [s for s in rows if s.year == year]
+        if not found:
+            text = self.w.t("score_missing", lang, subject=label, year=year)
+            if years:
+                text += " " + self.w.t("available_in", lang, years=self.years_text(years))
+            return Reply(text, False, year=year, suggestions=[str(y) for y in years])
+        s = found[0]
+        note = s.note_en if lang == "en" and s.note_en else (s.note if lang == "fr" or not s.note_en else s.note)
+        if lang == "en" and not s.note_en:
+            note = s.note  # French note rather than none
+        change = self.change_text(s, lang)
+        if s.value is None:
+            text = self.w.t("score_note", lang, year=year, subject=label, note=note or "")
+        elif note and subject in ("kind", "structure"):
+            text = self.w.t("score_note_value", lang, year=year, subject=label, value=self.w.num(s.value, lang),
+                            unit=s.unit if s.unit == "/100" else " %" if lang == "fr" else "%", change=change,
+                            note=note)
+        else:
+            text = self.w.t("score_value", lang, year=year, subject=label, value=self.w.num(s.value, lang),
+                            unit=self.unit(s.unit, lang), change=change)
+        notes = []
+        if s.derived:
+            notes.append(self.w.t("derived", lang, rule=s.rule))
+        elif note and s.value is not None and subject not in ("kind", "structure"):
+            notes.append(self.w.t("note", lang, note=note))
+        reply = Reply(text, True, year=year, sources=list(s.sources))
+        return self.finish(reply, lang, notes)
+
+    def unit(self, unit: str, lang: str) -> str:
+        if unit == "%":
+            return " %" if lang == "fr" else "%"
+        return unit
+
+    def ranking(self, q: Query) -> Reply:
+        if q.kind or q.ranking_kinds:
+            return self.kind_ranking(q)
+        lang = q.lang
+        by_year: dict[int, list[Score]] = {}
+        for s in self.k.scores():
+            if s.subject == "channel":
+                by_year.setdefault(s.year, []).append(s)
+        ranked_years = [y for y, rows in by_year.items() if sum(r.value is not None for r in rows) >= 2]
+        year = q.year if q.year is not None else self.latest(ranked_years)
+        if year is None or year not in by_year:
+            text = self.w.t("ranking_none", lang, year=year if year else self.years_text(self.k.years))
+            if ranked_years:
+                text += " " + self.w.t("available_in", lang, years=self.years_text(sorted(ranked_years)))
+            return Reply(text, False, year=year, suggestions=[str(y) for y in sorted(ranked_years)])
+        rows = by_year[year]
+        valued = sorted((r for r in rows if r.value is not None), key=lambda r: -r.value)
+        label = lambda r: self.term_label("channels", r.target, lang)  # noqa: E731
+        sources = [u for r in rows for u in r.sources]
+        if q.superlative == "best" and valued:
+            top = valued[0]
+            text = self.w.t("ranking_best", lang, year=year, label=label(top), value=self.w.num(top.value, lang),
+                            unit=self.unit(top.unit, lang))
+            sources = list(top.sources)
+        elif q.superlative == "worst":
+            flagged = [r for r in rows if r.standing == "worst" and r.value is None]
+            if flagged:
+                r = flagged[0]
+                text = self.w.t("ranking_worst_note", lang, year=year, label=label(r),
+                                note=(r.note_en if lang == "en" and r.note_en else r.note) or "")
+                sources = list(r.sources)
+            elif valued:
+                low = valued[-1]
+                text = self.w.t("ranking_worst", lang, year=year, label=label(low),
+                                value=self.w.num(low.value, lang), unit=self.unit(low.unit, lang))
+                sources = list(low.sources)
+            else:
+                return Reply(self.w.t("ranking_none", lang, year=year), False, year=year)
+        else:
+            items = [self.w.t("ranking_item", lang, pos=i + 1, label=label(r), value=self.w.num(r.value, lang),
+                              unit=self.unit(r.unit, lang)) for i, r in enumerate(valued)]
+            text = self.w.t("ranking_head", lang, year=year, items=", ".join(items))
+        reply = Reply(text, True, year=year, sources=sources)
+        return self.finish(reply, lang)
+
+    def kind_ranking(self, q: Query) -> Reply:
+        lang = q.lang
+        rows = [s for s in self.k.scores() if s.subject == "kind"]
+        years = sorted({s.year for s in rows})
+        year = q.year if q.year is not None else self.latest(years)
+        in_year = [s for s in rows if s.year == year]
+        if not in_year:
+            text = self.w.t("kind_none", lang, year=year if year else self.years_text(self.k.years))
+            if years:
+                text += " " + self.w.t("available_in", lang, years=self.years_text(years))
+            return Reply(text, False, year=year, suggestions=[str(y) for y in years])
+        label = lambda s: self.term_label("kinds", s.target, lang)  # noqa: E731
+        value = lambda s: f" ({self.w.num(s.value, lang)}{self.unit(s.unit, lang)})" if s.value is not None else ""  # noqa: E731,E501
+        valued = sorted((s for s in in_year if s.value is not None), key=lambda s: -s.value)
+        if q.superlative in ("best", "worst"):
+            flagged = [s for s in in_year if s.standing == q.superlative]
+            pick = flagged[0] if flagged else (valued[0] if q.superlative == "best" else valued[-1]) if valued else None
+            if pick is None:
+                return Reply(self.w.t("kind_none", lang, year=year), False, year=year)
+            text = self.w.t(f"kind_{q.superlative}", lang, year=year, label=label(pick), value=value(pick))
+            reply = Reply(text, True, year=year, sources=list(pick.sources))
+        else:
+            items = [f"{label(s)}{value(s)}" for s in valued] or [
+                f"{label(s)} : {(s.note_en if lang == 'en' and s.note_en else s.note) or ''}" for s in in_year]
+            text = self.w.t("kind_ranking", lang, year=year, items="; ".join(items))
+            reply = Reply(text, True, year=year, sources=[u for s in in_year for u in s.sources])
+        return self.finish(reply, lang)
+
+    # ------------------------------------------------------------------ series
+    def series(self, q: Query) -> Reply:
+        lang = q.lang
+        subject, target = self.subject_of(q)
+        label = self.subject_text(subject, target, lang)
+        rows = sorted((s for s in self.scores_for(subject, target) if s.value is not None), key=lambda s: s.year)
+        if q.since:
+            rows = [s for s in rows if s.year >= q.since]
+        if not rows:
+            return Reply(self.w.t("series_none", lang, subject=label), False)
+        points = [(s.year, float(s.value)) for s in rows]
+        items = [self.w.t("series_item", lang, year=s.year, value=self.w.num(s.value, lang),
+                          unit=self.unit(s.unit, lang)) for s in rows]
+        subject_cap = label[0].upper() + label[1:] if lang == "en" else label
+        lines = []
+        if q.superlative in ("best", "worst"):
+            pick = max(rows, key=lambda s: s.value) if q.superlative == "best" else min(rows, key=lambda s: s.value)
+            lines.append(self.w.t(f"series_{q.superlative}", lang, year=pick.year,
+                                  value=self.w.num(pick.value, lang), unit=self.unit(pick.unit, lang)))
+        lines.append(self.w.t("series_head", lang, subject=subject_cap, items=", ".join(items)))
+        if q.superlative is None and len(rows) > 1:
+            best = max(rows, key=lambda s: s.value)
+            lines.append(self.w.t("series_best", lang, year=best.year, value=self.w.num(best.value, lang),
+                                  unit=self.unit(best.unit, lang)))
+        first = rows[0].year
+        missing = [y for y in self.k.years if y >= first and y not in {s.year for s in rows}]
+        if missing:
+            lines.append(self.w.t("series_missing_years", lang, years=self.years_text(missing)))
+        if len({s.unit for s in rows}) > 1:
+            pass
+        reply = Reply("\n".join(lines), True, year=rows[-1].year, sources=[u for s in rows for u in s.sources],
+                      series=points)
+        return self.finish(reply, lang)
+
+    # ------------------------------------------------------------------ methodology
+    METHOD_FIELDS = {
+        "structures_audited": "structures_audited", "audits_per_structure": "audits_per_structure",
+        "mystery_citizens": "mystery_citizens", "criteria_count": "criteria_count",
+        "audit_periods": "audit_periods", "channels": "channels", "determinants": "determinants",
+        "laureates_count": "laureates_count",
+    }
+
+    def method(self, q: Query) -> Reply:
+        lang, topic = q.lang, q.topic or "edition_number"
+        if topic == "edition_number":
+            return self.edition_number(q)
+        if topic == "presentation":
+            return self.presentation(q)
+        if topic == "name":
+            year = q.year if q.year is not None else self.k.years[-1]
+            edition = self.k.editions[year]
+            return self.finish(Reply(self.w.t("name", lang, year=year, name=edition.name), True, year=year,
+                                     sources=self.edition_sources(edition)), lang)
+        field_name = self.METHOD_FIELDS[topic]
+        has = [y for y in self.k.years if self.value_of(self.k.editions[y], field_name, topic) is not None]
+        year = q.year if q.year is not None else self.latest(has)
+        if year is None or year not in has:
+            text = self.w.t("method_missing", lang, year=year if year else self.years_text(self.k.years))
+            if has:
+                text += " " + self.w.t("available_in", lang, years=self.years_text(has))
+            if year is not None and topic == "laureates_count":
+                pass
+            return Reply(text, False, year=year, suggestions=[str(y) for y in has])
+        edition = self.k.editions[year]
+        value = self.value_of(edition, field_name, topic)
+        notes: list[str] = []
+        if topic in ("audit_periods", "channels", "determinants"):
+            entry = getattr(edition, field_name)
+            if topic == "channels":
+                items = [self.term_label("channels", c, lang) for c in entry.values]
+            else:
+                items = list(entry.values_en if lang == "en" and entry.values_en else entry.values)
+            joined = self.w.join(items, lang)
+            text = self.w.t(topic, lang, year=year, items=joined, periods=joined)
+            note = entry.note_en if lang == "en" and entry.note_en else entry.note
+            sources = list(entry.sources)
+        elif topic == "laureates_count" and value is not None and isinstance(value, tuple):
+            count, sources = value
+            text = self.w.t("laureates_count", lang, year=year, value=count)
+            note = None
+        else:
+            entry = getattr(edition, field_name)
+            change = self.w.t("structures_change", lang, change=entry.change) if entry.change else ""
+            text = self.w.t(topic, lang, year=year, value=entry.value, change=change)
+            note = entry.note_en if lang == "en" and entry.note_en else entry.note
+            sources = list(entry.sources)
+        if note:
+            notes.append(self.w.t("note", lang, note=note))
+        return self.finish(Reply(text, True, year=year, sources=sources), lang, notes)
+
+    def value_of(self, edition: Edition, field_name: str, topic: str):
+        if topic == "laureates_count":
+            if edition.laureates_count is not None:
+                return edition.laureates_count.value, list(edition.laureates_count.sources)
+            if edition.completeness == "complete" and edition.awards:
+                return len(edition.awards), [u for a in edition.awards for u in a.sources]
+            return None
+        return getattr(edition, field_name)
+
+    def edition_sources(self, edition: Edition) -> list[str]:
+        for part in (edition.published, edition.presentation, edition.structures_audited):
+            if part is not None and part.sources:
+                return list(part.sources)
+        for fact in edition.facts:
+            return list(fact.sources)
+        return [u for a in edition.awards for u in a.sources]
+
+    def edition_number(self, q: Query) -> Reply:
+        lang = q.lang
+        if q.year is None or not q.year_explicit and q.relative is None:
+            first, last = self.k.years[0], self.k.years[-1]
+            text = self.w.t("editions_count", lang, count=len(self.k.years), first=first, last=last)
+            sources = self.edition_sources(self.k.editions[first])
+            return self.finish(Reply(text, True, year=last, sources=sources), lang)
+        edition = self.k.editions[q.year]
+        if edition.number is None:
+            return Reply(self.w.t("method_missing", lang, year=q.year), False, year=q.year)
+        text = self.w.t("edition_number", lang, year=q.year, number=edition.number, name=edition.name)
+        return self.finish(Reply(text, True, year=q.year, sources=self.edition_sources(edition)), lang)
+
+    def presentation(self, q: Query) -> Reply:
+        lang = q.lang
+        has = [y for y in self.k.years if self.k.editions[y].published or self.k.editions[y].presentation]
+        year = q.year if q.year is not None else self.latest(has)
+        if year is None or year not in has:
+            text = self.w.t("method_missing", lang, year=year)
+            if has:
+                text += " " + self.w.t("available_in", lang, years=self.years_text(has))
+            return Reply(text, False, year=year, suggestions=[str(y) for y in has])
+        edition = self.k.editions[year]
+        lines, sources, notes = [], [], []
+        if edition.published:
+            p = edition.published
+            lines.append(self.w.t("published", lang, year=year, date=self.w.date(p.date, lang) or "—"))
+            note = p.note_en if lang == "en" and p.note_en else p.note
+            if note:
+                notes.append(self.w.t("note", lang, note=note))
+            sources += p.sources
+        if edition.presentation:
+            p = edition.presentation
+            when = ", ".join(x for x in (self.w.date(p.date, lang), p.place) if x)
+            if when and not (edition.published and p.date == edition.published.date and not p.place):
+                lines.append(self.w.t("presented", lang, year=year, when=when))
+            note = p.note_en if lang == "en" and p.note_en else p.note
+            if note:
+                notes.append(self.w.t("note", lang, note=note))
+            sources += p.sources
+        return self.finish(Reply("\n".join(lines), True, year=year, sources=sources), lang, notes)

@@ -1,0 +1,414 @@
+"""The engine: parse a question, resolve it in its conversation, answer it, remember what it was about."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ..knowledge import Knowledge
+from .answer import Answer, ConversationState
+from .answers import Answerer, Reply
+from .lexicon import Lexicon, load_lexicon
+from .matcher import EntityMatcher, build_matcher
+from .parser import Parsed, parse
+from .query import COMPATIBLE, NATURAL_INTENT, Query
+from .wording import Wording, load_wording
+
+BEST_WORDS = frozenset("meilleur meilleure meilleurs meilleures mieux best highest strongest top haut fort".split())
+WORST_WORDS = frozenset("pire pires moins worst lowest weakest faible bas dernier derniere last".split())
+KIND_WORDS = frozenset("type types structure structures kind kinds sorte categorie".split())
+TOPIC_PRIORITY = ("laureates_count", "criteria_count", "audits_per_structure", "mystery_citizens",
+                  "structures_audited", "audit_periods", "determinants", "presentation", "channels", "name",
+                  "edition_number")
+FACT_INTENTS = ("laureate", "palmares", "score", "ranking", "series", "best_year")
+
+
+@dataclass
+class Resolved:
+    query: Query | None = None
+    answer: Answer | None = None  # an answer that needs no fact (clarification, help, refusal)
+
+
+class Engine:
+    """Answers questions from one knowledge snapshot. Cheap to call, pure CPU, no I/O."""
+
+    def __init__(self, knowledge: Knowledge, lexicon: Lexicon | None = None, wording: Wording | None = None):
+        self.knowledge = knowledge
+        self.lexicon = lexicon or load_lexicon()
+        self.wording = wording or load_wording()
+        self.matcher: EntityMatcher = build_matcher(knowledge, self.lexicon)
+        self.answerer = Answerer(knowledge, self.wording, self.matcher.places)
+        self._by_number = {e.number: y for y, e in knowledge.editions.items() if e.number}
+
+    # ------------------------------------------------------------------ public
+    def answer(self, question: str, state: ConversationState | None = None, now: float | None = None) -> Answer:
+        state = state if state is not None else ConversationState()
+        now = time.monotonic() if now is None else now
+        if state.expired(now):
+            state.reset()
+        parsed = parse(question or "", self.lexicon, self.matcher)
+        resolved = self.resolve(parsed, state)
+        if resolved.answer is not None:
+            if resolved.answer.intent == "clarify":
+                state.updated = now
+            return resolved.answer
+        query = resolved.query
+        assert query is not None
+        return self.run(query, state, now)
+
+    def run(self, query: Query, state: ConversationState | None = None, now: float | None = None) -> Answer:
+        """Answers a query that is already structured (slash commands use this)."""
+        if query.year is not None and query.year not in self.knowledge.editions and query.intent != "series":
+            reply = self.answerer.no_edition(query.year, query.lang)
+        else:
+            reply = self.dispatch(query)
+        answer = Answer(
+            text=reply.text, found=reply.found, intent=query.intent,
+            confidence=round(query.confidence if reply.found else min(query.confidence, 0.5), 2),
+            entities={**query.slots(), **({"structures": reply.structures} if reply.structures else {}),
+                      **({"topic": query.topic} if query.topic else {}),
+                      **({"attribute": query.attribute} if query.attribute else {})},
+            year=reply.year if reply.year is not None else query.year,
+            suggestions=reply.suggestions, sources=reply.sources, lang=query.lang, series=reply.series,
+        )
+        if state is not None:
+            self.remember(state, query, reply, now)
+        return answer
+
+    # ------------------------------------------------------------------ dispatch
+    def dispatch(self, q: Query) -> Reply:
+        a = self.answerer
+        handlers = {
+            "laureate": a.laureate, "palmares": a.palmares, "structure": a.structure, "attribute": a.attribute,
+            "score": a.score, "ranking": a.ranking, "series": a.series, "method": a.method,
+            "overview": self.overview,
+        }
+        return handlers[q.intent](q)
+
+    def overview(self, q: Query) -> Reply:
+        """A year asked on its own: what the data holds about that edition."""
+        year = q.year if q.year is not None else self.knowledge.years[-1]
+        e = self.knowledge.editions[year]
+        w, lang = self.wording, q.lang
+        parts = [w.t("name", lang, year=year, name=e.name)]
+        sources: list[str] = []
+        if e.number:
+            parts.append(w.t("edition_number", lang, year=year, number=e.number, name=e.name).split("(")[0].strip()
+                         + ".")
+        if e.structures_audited:
+            parts.append(w.t("structures_audited", lang, year=year, value=e.structures_audited.value, change=""))
+            sources += e.structures_audited.sources
+        glob = next((s for s in e.scores if s.subject == "global" and s.value is not None), None)
+        if glob:
+            parts.append(w.t("score_value", lang, year=year, subject=w.t("subject_global", lang),
+                             value=w.num(glob.value, lang), unit=self.answerer.unit(glob.unit, lang), change=""))
+            sources += glob.sources
+        if e.laureates_count:
+            parts.append(w.t("laureates_count", lang, year=year, value=e.laureates_count.value))
+            sources += e.laureates_count.sources
+        elif e.awards:
+            parts.append(w.t("palmares_head", lang, year=year, count=len(e.awards)).rstrip(" :") + ".")
+        if not sources:
+            sources = self.answerer.edition_sources(e)
+        notes = []
+        gaps = e.gaps_en if lang == "en" and e.gaps_en else e.gaps
+        if gaps:
+            notes.append(w.t("gaps", lang, year=year, gaps="; ".join(gaps)))
+        return self.answerer.finish(Reply(" ".join(parts), True, year=year, sources=sources,
+                                          suggestions=[]), lang, notes)
+
+    # ------------------------------------------------------------------ conversation memory
+    def remember(self, state: ConversationState, q: Query, reply: Reply, now: float | None) -> None:
+        structures = reply.structures or (state.entities.get("structures", []) if q.intent == "attribute" else [])
+        state.intent = q.intent
+        state.entities = {**q.slots(), "structures": structures}
+        if q.topic:
+            state.entities["topic"] = q.topic
+        if q.attribute:
+            state.entities["attribute"] = q.attribute
+        if q.superlative:
+            state.entities["superlative"] = q.superlative
+        if q.ranking_kinds:
+            state.entities["ranking_kinds"] = True
+        state.year = reply.year if reply.year is not None else q.year
+        state.lang = q.lang
+        state.pending = []
+        state.updated = time.monotonic() if now is None else now
+
+    # ------------------------------------------------------------------ resolution
+    def plain(self, key: str, lang: str, intent: str, found: bool = False, **values) -> Answer:
+        k = self.knowledge
+        text = self.wording.t(key, lang, first=k.years[0], last=k.years[-1], **values) if k.years \
+            else self.wording.t(key, lang, first="-", last="-", **values)
+        if key in ("unknown", "too_long"):
+            text += " " + self.wording.t("help", lang, first=k.years[0], last=k.years[-1])
+        return Answer(text=text, found=found, intent=intent, confidence=0.1 if intent == "unknown" else 0.9,
+                      lang=lang, suggestions=self.example_questions(lang) if intent in ("unknown", "help") else [])
+
+    def example_questions(self, lang: str) -> list[str]:
+        if lang == "en":
+            return ["Who won in 2020?", "What was the phone score?", "Overall score over the years"]
+        return ["Qui a gagné en 2020 ?", "Quel est le score du téléphone ?", "Évolution du score global"]
+
+    def resolve(self, p: Parsed, state: ConversationState) -> Resolved:
+        lang = p.lang or state.lang or "fr"
+        if p.too_long:
+            return Resolved(answer=self.plain("too_long", lang, "unknown"))
+        if p.injection or p.off_topic or not p.words:
+            return Resolved(answer=self.plain("unknown", lang, "unknown"))
+
+        cats, chans, subjects, kinds, places = [], [], [], [], []
+        ambiguous = None
+        for hit in p.hits:
+            c, ch = hit.of_type("category"), hit.of_type("channel")
+            if c and ch:
+                side = self.decide_category_or_channel(p, state)
+                if side == "category":
+                    cats += [e.id for e in c]
+                elif side == "channel":
+                    chans += [e.id for e in ch]
+                else:
+                    ambiguous = (" ".join(p.words[hit.start:hit.end]), c[0].id, ch[0].id)
+                continue
+            for e in hit.entities:
+                {"category": cats, "channel": chans, "subject": subjects, "kind": kinds, "place": places}[
+                    e.type].append(e.id)
+        cats, chans, subjects, kinds, places = (list(dict.fromkeys(x)) for x in (cats, chans, subjects, kinds,
+                                                                                  places))
+        intents = set(p.intents)
+        has_entity = bool(cats or chans or subjects or kinds or places)
+
+        # a short reply to a clarification question ("la catégorie", "le canal")
+        pending = state.entities.get("ambiguous") if state.entities else None
+        if pending and not has_entity and not ambiguous:
+            for side in ("category", "channel"):
+                if p.has_type_word(self.lexicon, side):
+                    (cats if side == "category" else chans).append(pending[side])
+                    intents.add("laureate" if side == "category" else "score")
+                    has_entity = True
+                    break
+
+        if ambiguous and not (cats or chans):
+            return Resolved(answer=self.clarify(ambiguous, p, state, lang))
+
+        fuzzy = min((h.score for h in p.hits), default=100.0)
+        confidence = 0.95 if fuzzy >= 100 else 0.75
+        q = Query(intent="", lang=lang, confidence=confidence)
+        q.category = cats[0] if cats else None
+        q.channel = chans[0] if chans else None
+        q.subject = subjects[0] if subjects else None
+        q.kind = kinds[0] if kinds else None
+        q.places = places
+        q.since = p.since
+        q.superlative = self.superlative(p.words)
+        q.ranking_kinds = bool(kinds and not chans) or any(w in KIND_WORDS for w in p.words)
+
+        topic = self.pick_topic(p, intents, chans, subjects)
+        unknown_name = self.unknown_name(p) if "laureate" in intents or "palmares" in intents else None
+
+        if topic:
+            q.intent, q.topic = "method", topic
+        elif p.attributes and not (chans or subjects) and (places or not cats):
+            q.intent, q.attribute = "attribute", self.pick_attribute(p.attributes)
+        elif "best_year" in intents:
+            q.intent = "series"
+            q.superlative = "worst" if any(w in ("pire", "worst", "moins") for w in p.words) else "best"
+        elif "series" in intents and not places and not cats:
+            q.intent = "series"
+        elif "ranking" in intents and not places and not ("laureate" in intents or "palmares" in intents) \
+                and not (cats and not kinds) and not subjects:
+            q.intent = "ranking"
+        elif places:
+            q.intent = "structure"
+            if "score" in intents and self.answerer.subject_of(q)[0] == "structure":
+                q.intent = "score"
+        elif cats and (kinds or chans) and ("score" in intents or "ranking" in intents) and not (
+                "laureate" in intents or "palmares" in intents):
+            q.intent = "score"
+            q.category = None
+        elif cats:
+            q.intent = "laureate"
+            q.kind = None
+        elif chans or subjects or kinds:
+            q.intent = "series" if "series" in intents else "score"
+        elif unknown_name and ("laureate" in intents or "palmares" in intents):
+            q.intent, q.place_text = "structure", unknown_name
+        elif "palmares" in intents or "laureate" in intents:
+            q.intent = "attribute" if "mention" in p.attributes else "palmares"
+        elif "score" in intents or "ranking" in intents or "series" in intents:
+            q.intent = "ranking" if "ranking" in intents else "series" if "series" in intents else "score"
+        elif "help" in intents:
+            return Resolved(answer=self.plain("help", lang, "help"))
+        elif "greeting" in intents and not (p.years or p.relative):
+            return Resolved(answer=self.plain("greeting", lang, "help"))
+
+        says_something = bool(p.followup or has_entity or p.years or p.relative or p.ordinal or p.attributes
+                              or intents or topic)
+        followup = bool(state.intent) and says_something and (
+            p.followup or not q.intent or (not intents and not topic) or
+            (q.intent == "attribute" and not places))
+        if followup:
+            self.merge(q, state, has_entity)
+        if not q.intent:
+            if p.years or p.ordinal or p.relative:
+                q.intent = "overview"
+            else:
+                return Resolved(answer=self.plain("unknown", lang, "unknown"))
+
+        problem = self.resolve_year(q, p, state, followup)
+        if problem is not None:
+            return Resolved(answer=problem)
+        return Resolved(query=q)
+
+    def decide_category_or_channel(self, p: Parsed, state: ConversationState) -> str | None:
+        says_cat = p.has_type_word(self.lexicon, "category") or bool(p.intents & {"laureate", "palmares"})
+        says_chan = p.has_type_word(self.lexicon, "channel") or bool(p.intents & {"score", "ranking", "series"})
+        if says_cat != says_chan:
+            return "category" if says_cat else "channel"
+        if not says_cat and state.intent:
+            if state.intent in ("laureate", "palmares", "structure"):
+                return "category"
+            if state.intent in ("score", "series", "ranking"):
+                return "channel"
+        return None
+
+    def clarify(self, ambiguous: tuple[str, str, str], p: Parsed, state: ConversationState, lang: str) -> Answer:
+        word, category, channel = ambiguous
+        k, w = self.knowledge, self.wording
+        cat_label = k.vocabulary.categories[category].label(lang)
+        chan_label = k.vocabulary.channels[channel].label(lang)
+        year = next((y for y in p.years if y in k.editions), None)
+        year_text = w.t("clarify_year", lang, year=year) if year else ""
+        suggestions = [w.t("clarify_laureate_question", lang, label=cat_label, year=year_text),
+                       w.t("clarify_score_question", lang, label=chan_label, year=year_text)]
+        state.pending = suggestions
+        state.entities = {**(state.entities or {}), "ambiguous": {"category": category, "channel": channel}}
+        state.lang = lang
+        text = w.t("clarify_category_channel", lang, word=word, category=cat_label, channel=chan_label)
+        return Answer(text=text, found=False, intent="clarify", confidence=0.5, lang=lang, year=year,
+                      entities={"candidates": {"category": category, "channel": channel}},
+                      suggestions=suggestions)
+
+    def superlative(self, words: list[str]) -> str | None:
+        best = any(w in BEST_WORDS for w in words)
+        worst = any(w in WORST_WORDS for w in words)
+        if best and not worst:
+            return "best"
+        if worst:
+            return "worst"
+        return None
+
+    def pick_topic(self, p: Parsed, intents: set[str], chans: list[str], subjects: list[str]) -> str | None:
+        topics = set(p.topics)
+        if "channels" in topics and (chans or intents & {"ranking", "series"}):
+            topics.discard("channels")
+        if topics & {"edition_number", "name"} and intents & set(FACT_INTENTS):
+            topics -= {"edition_number", "name"}
+        if "presentation" in topics and (chans or subjects) and "score" in intents:
+            topics.discard("presentation")
+        if "edition_number" in topics and p.ordinal and intents:
+            topics.discard("edition_number")
+        return next((t for t in TOPIC_PRIORITY if t in topics), None)
+
+    @staticmethod
+    def pick_attribute(attributes: set[str]) -> str:
+        for a in ("mention", "category", "department"):
+            if a in attributes:
+                return a
+        return next(iter(attributes))
+
+    def unknown_name(self, p: Parsed) -> str | None:
+        """A name in the question that is neither a cue, a stop word nor a known entity ("Lyon")."""
+        covered = {i for h in p.hits for i in range(h.start, h.end)}
+        lex = self.lexicon
+        known = lex.stopwords | lex.cue_words | lex.english | lex.french | lex.edition_words
+        raw = p.raw.split()
+        capitalised = {w.strip("?!.,;:«»\"'()").lower() for w in raw[1:] if w[:1].isupper()}
+        names = [w for i, w in enumerate(p.words)
+                 if i not in covered and w not in known and not w.isdigit() and len(w) >= 3
+                 and (w in capitalised or len(w) >= 4)]
+        names = [w for w in names if not any(w in x for x in ("deja", "jamais", "ever", "already", "annee"))]
+        if not names:
+            return None
+        originals = [w.strip("?!.,;:«»\"'()") for w in raw]
+        pretty = [o for o in originals if o and o.lower() in names]
+        return " ".join(pretty) if pretty else " ".join(names)
+
+    def merge(self, q: Query, state: ConversationState, has_entity: bool) -> None:
+        """Completes a follow-up question with what the conversation was about."""
+        previous = state.entities or {}
+        new_types = {t for t, v in (("category", q.category), ("channel", q.channel), ("subject", q.subject),
+                                    ("kind", q.kind), ("place", q.places)) if v}
+        if not q.intent:
+            q.intent = state.intent or ""
+            if new_types and not any(q.intent in COMPATIBLE[t] for t in new_types):
+                q.intent = NATURAL_INTENT[sorted(new_types)[0]]
+            if q.intent == "overview":
+                q.intent = NATURAL_INTENT[sorted(new_types)[0]] if new_types else "overview"
+        score_types = {"channel", "subject", "kind"}
+        if not new_types & score_types and not new_types & {"category", "place"}:
+            q.channel = q.channel or previous.get("channel")
+            q.subject = q.subject or previous.get("subject")
+            q.kind = q.kind or previous.get("kind")
+        if not new_types & {"category", "place"} and not new_types & score_types:
+            q.category = q.category or previous.get("category")
+            q.places = q.places or list(previous.get("places", []))
+        if q.intent in ("laureate",) and not q.category:
+            q.category = previous.get("category")
+        if q.intent == "structure" and not q.places:
+            q.places = list(previous.get("places", []))
+        if q.intent == "method" and not q.topic:
+            q.topic = previous.get("topic")
+        if q.intent == "attribute" and not q.attribute:
+            q.attribute = previous.get("attribute")
+        if q.intent in ("ranking", "series") and not q.superlative and not has_entity:
+            q.superlative = previous.get("superlative")
+        if q.intent == "ranking" and previous.get("ranking_kinds") and not q.channel:
+            q.ranking_kinds = True
+        q.structures = list(previous.get("structures", []))
+        if q.intent == "laureate" and not q.category:
+            q.intent = "palmares"
+        q.confidence = min(q.confidence, 0.85)
+
+    def resolve_year(self, q: Query, p: Parsed, state: ConversationState, followup: bool) -> Answer | None:
+        k = self.knowledge
+        years = [y for y in p.years if q.since is None or y != q.since]
+        if p.ordinal is not None:
+            if p.ordinal not in self._by_number:
+                return self.plain("no_edition", q.lang, "unknown", year=f"n° {p.ordinal}",
+                                  years=", ".join(map(str, k.years)))
+            q.year, q.year_explicit = self._by_number[p.ordinal], True
+        elif years:
+            q.year, q.year_explicit = years[0], True
+            if q.year not in k.editions and q.intent != "series":
+                answer = self.plain("no_edition", q.lang, q.intent, year=q.year, years=", ".join(map(str, k.years)))
+                answer.year = q.year
+                answer.suggestions = [str(y) for y in k.years[-3:]]
+                return answer
+        elif p.relative:
+            base = state.year if followup and state.year else None
+            q.relative = p.relative
+            target = self.relative_year(p.relative, base)
+            if target is None:
+                return self.plain("no_edition", q.lang, q.intent, year="?", years=", ".join(map(str, k.years)))
+            q.year, q.year_explicit = target, True
+        elif followup and state.year is not None and not (q.intent == "series"):
+            q.year = state.year
+        return None
+
+    def relative_year(self, relative: str, base: int | None) -> int | None:
+        years = self.knowledge.years
+        if relative == "latest":
+            return years[-1]
+        if relative == "first":
+            return years[0]
+        if base is None:
+            base = years[-1] if relative == "previous" else None
+            if base is None:
+                return None
+            # "l'an dernier" with nothing before: the edition before the latest
+        if relative == "previous":
+            earlier = [y for y in years if y < base]
+            return earlier[-1] if earlier else None
+        later = [y for y in years if y > base]
+        return later[0] if later else None

@@ -1,0 +1,77 @@
+"""The cue words of `lexicon.yaml`: what a question asks, relative years, follow-up markers,
+off-topic and injection markers, language markers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .normalize import fold
+from .phrases import PhraseIndex
+
+LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+
+
+@dataclass(frozen=True)
+class Cue:
+    group: str  # intents / topics / attributes / relative_years / followup / off_topic / injection
+    key: str
+
+
+@dataclass
+class Lexicon:
+    cues: PhraseIndex[Cue]
+    english: frozenset[str]
+    french: frozenset[str]
+    stopwords: frozenset[str]
+    followups: frozenset[str] = field(default_factory=frozenset)
+    ordinals: dict[str, int] = field(default_factory=dict)
+    edition_words: frozenset[str] = field(default_factory=frozenset)
+    type_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    cue_words: frozenset[str] = field(default_factory=frozenset)  # every word of every cue
+
+    def find(self, words: list[str]) -> list[tuple[Cue, int, int]]:
+        """The cues of a question with their word spans (start, end)."""
+        return [(m.payload, m.start, m.end)
+                for m in self.cues.find(words, skip=self.stopwords, fuzzy_max_words=1)]
+
+    def starts_followup(self, words: list[str]) -> bool:
+        return any(" ".join(words[:n]) in self.followups for n in range(1, 5))
+
+    def language(self, words: list[str]) -> str | None:
+        """'en', 'fr', or None when the words do not tell."""
+        en = sum(1 for w in words if w in self.english)
+        fr = sum(1 for w in words if w in self.french)
+        if en == fr:
+            return None
+        return "en" if en > fr else "fr"
+
+
+def _phrases(values: list) -> list[str]:
+    return [fold(str(v)) for v in values]
+
+
+@lru_cache(maxsize=1)
+def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    index: PhraseIndex[Cue] = PhraseIndex(fuzzy_cutoff=85.0)
+    for group in ("intents", "topics", "attributes", "relative_years"):
+        for key, phrases in raw[group].items():
+            index.add_all(_phrases(phrases), Cue(group, key))
+    for group in ("off_topic", "injection"):
+        index.add_all(_phrases(raw[group]), Cue(group, group))
+    cue_words = frozenset(w for phrase in index._exact for w in phrase.split())
+    return Lexicon(
+        cues=index,
+        english=frozenset(_phrases(raw["english_markers"])),
+        french=frozenset(_phrases(raw["french_markers"])),
+        stopwords=frozenset(_phrases(raw["stopwords"])),
+        followups=frozenset(_phrases(raw["followup"])),
+        ordinals={fold(k): int(v) for k, v in raw["ordinals"].items()},
+        edition_words=frozenset(_phrases(raw["edition_words"])),
+        type_words={k: frozenset(_phrases(v)) for k, v in raw["type_words"].items()},
+        cue_words=cue_words,
+    )

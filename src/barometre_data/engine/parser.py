@@ -1,0 +1,88 @@
+"""Reads one question on its own (no conversation yet): language, cue words, entities, years."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import Lexicon
+from .matcher import EntityMatcher, Hit
+from .normalize import fold
+
+MAX_QUESTION_CHARS = 1000
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d|21\d\d)\b")
+_ORDINAL = re.compile(r"\b(\d{1,2})\s?(?:e|eme|er|ere|nd|nde|th|st|rd)\b")
+_SINCE = re.compile(r"\b(?:depuis|since|a partir de|from|entre|between|de)\s+(19[5-9]\d|20\d\d)\b")
+
+
+@dataclass
+class Parsed:
+    raw: str
+    words: list[str]
+    lang: str | None  # None when the words do not tell
+    intents: set[str] = field(default_factory=set)
+    topics: set[str] = field(default_factory=set)
+    attributes: set[str] = field(default_factory=set)
+    relative: str | None = None  # previous / next / latest / first
+    followup: bool = False
+    off_topic: bool = False
+    injection: bool = False
+    too_long: bool = False
+    years: list[int] = field(default_factory=list)
+    since: int | None = None
+    ordinal: int | None = None  # edition number asked ("8e édition")
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def entity_types(self) -> set[str]:
+        return {e.type for h in self.hits for e in h.entities}
+
+    def has_type_word(self, lexicon: Lexicon, type_: str) -> bool:
+        return any(w in lexicon.type_words.get(type_, ()) for w in self.words)
+
+
+def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
+    if len(question) > MAX_QUESTION_CHARS:
+        return Parsed(raw=question[:200], words=[], lang=None, too_long=True)
+    text = fold(question)
+    words = text.split()
+    parsed = Parsed(raw=question, words=words, lang=lexicon.language(words))
+    attribute_spans: set[int] = set()
+    for cue, start, end in lexicon.find(words):
+        if cue.group == "intents":
+            parsed.intents.add(cue.key)
+        elif cue.group == "topics":
+            parsed.topics.add(cue.key)
+        elif cue.group == "attributes":
+            parsed.attributes.add(cue.key)
+            attribute_spans.update(range(start, end))
+        elif cue.group == "relative_years":
+            parsed.relative = parsed.relative or cue.key
+        elif cue.group == "off_topic":
+            parsed.off_topic = True
+        elif cue.group == "injection":
+            parsed.injection = True
+    parsed.followup = lexicon.starts_followup(words)
+    parsed.years = [int(y) for y in _YEAR.findall(text)]
+    since = _SINCE.search(text)
+    if since and ("series" in parsed.intents or re.search(r"\b(depuis|since|a partir de)\b", text)):
+        parsed.since = int(since.group(1))
+    parsed.ordinal = _edition_ordinal(words, lexicon)
+    # the numbers of an ordinal or a year are not entity words
+    # "dans quel département ?" asks for an attribute: its words name no category
+    parsed.hits = [h for h in matcher.find(words) if not attribute_spans.intersection(range(h.start, h.end))]
+    return parsed
+
+
+def _edition_ordinal(words: list[str], lexicon: Lexicon) -> int | None:
+    for i, word in enumerate(words):
+        near = words[i + 1:i + 3] + words[max(0, i - 2):i]
+        if not any(w in lexicon.edition_words for w in near):
+            continue
+        if word in lexicon.ordinals:
+            return lexicon.ordinals[word]
+        match = _ORDINAL.fullmatch(word) or (
+            _ORDINAL.fullmatch(word + " " + words[i + 1]) if i + 1 < len(words) else None)
+        if match:
+            return int(match.group(1))
+    return None

@@ -1,0 +1,43 @@
+"""A question once understood in its conversation: what is asked, about what, for which year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# the intent each kind of entity suggests when the question has no cue word
+NATURAL_INTENT = {"category": "laureate", "place": "structure", "channel": "score", "subject": "score",
+                  "kind": "score"}
+# intents that can take each kind of entity
+COMPATIBLE = {
+    "category": {"laureate", "attribute"},
+    "place": {"structure", "attribute", "score"},
+    "channel": {"score", "series"},
+    "subject": {"score", "series"},
+    "kind": {"score", "ranking", "series"},
+}
+SLOTS = ("category", "channel", "subject", "kind", "places")
+
+
+@dataclass
+class Query:
+    intent: str
+    lang: str = "fr"
+    year: int | None = None
+    year_explicit: bool = False
+    relative: str | None = None
+    since: int | None = None
+    category: str | None = None
+    channel: str | None = None
+    subject: str | None = None  # global / certified / non-certified
+    kind: str | None = None
+    places: list[str] = field(default_factory=list)  # place keys of the matcher
+    place_text: str | None = None  # a name asked for that matches no known place
+    topic: str | None = None  # methodology topic
+    attribute: str | None = None  # department / mention / category
+    superlative: str | None = None  # best / worst
+    ranking_kinds: bool = False  # a ranking of kinds of structure rather than of channels
+    structures: list[str] = field(default_factory=list)  # structure names from the conversation
+    confidence: float = 0.9
+
+    def slots(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in SLOTS if getattr(self, name)}
