@@ -162,7 +162,7 @@ class QueryLog(SQLModel, table=True):
     __tablename__ = "query_log"
 
     id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = Field(index=True)  # UTC, naive
+    created_at: datetime = Field(index=True)  # UTC
     question: str
     found: bool = Field(index=True)
     intent: str | None = None

@@ -1,0 +1,277 @@
+"""The `barometre` command (also `python -m barometre_data`).
+
+    barometre check [DIR]          validate the data files only (errors on stderr, exit 1)
+    barometre load [DIR]           validate, then import into the store; print what changed
+    barometre facts [--year YYYY]  what the store holds, edition by edition
+
+A subcommand is one entry of `SUBCOMMANDS`: a help line, a function adding its arguments, and a
+function `run(args, settings) -> int` (plain or async) returning the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import inspect
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Settings, async_database_url
+from .knowledge import Count, Edition, Knowledge, Score, TextList
+from .loader import VOCABULARY_FILE, DataErrors, LoadResult, load_dir
+from .store import Store
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Settings], int | Awaitable[int]]
+
+
+def _print_errors(result: LoadResult) -> None:
+    for error in result.errors:
+        print(error, file=sys.stderr)
+    n = len(result.errors)
+    print(f"{n} error{'s' if n > 1 else ''}; nothing was changed.", file=sys.stderr)
+
+
+def _directory_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("directory", nargs="?", type=Path,
+                        help="the data folder (default: BAROMETRE_DATA_DIR, else <project>/data)")
+
+
+def _lang_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the output")
+
+
+# --------------------------------------------------------------------------- check
+
+def check(args: argparse.Namespace, settings: Settings) -> int:
+    directory = args.directory or settings.data_dir
+    result = load_dir(directory)
+    if not result.ok:
+        _print_errors(result)
+        return 1
+    years = result.years
+    print(f"{directory}: OK ({VOCABULARY_FILE} and {len(years)} edition files: {', '.join(map(str, years))})")
+    return 0
+
+
+# --------------------------------------------------------------------------- load
+
+def _configure_load(parser: argparse.ArgumentParser) -> None:
+    _directory_argument(parser)
+    _lang_argument(parser)
+    parser.add_argument("--all", action="store_true", help="list every change (default: the first 10 of each kind)")
+
+
+async def load(args: argparse.Namespace, settings: Settings) -> int:
+    directory = args.directory or settings.data_dir
+    result = await asyncio.to_thread(load_dir, directory)
+    if not result.ok:
+        _print_errors(result)
+        return 1
+    store = await Store.open(settings.database_url, autoload=False)
+    try:
+        summary = await store.import_data(result)
+    finally:
+        await store.close()
+    print(summary.render(args.lang, limit=None if args.all else 10))
+    return 0
+
+
+# --------------------------------------------------------------------------- facts
+
+_FACT_WORDS = {
+    "fr": {
+        "completeness": "complétude", "published": "publication", "presentation": "présentation",
+        "structures_audited": "structures auditées", "audits_per_structure": "audits par structure",
+        "mystery_citizens": "citoyens mystères", "criteria_count": "critères",
+        "laureates_count": "lauréats annoncés", "audit_periods": "périodes d'audit", "channels": "canaux",
+        "determinants": "déterminants", "scores": "scores", "awards": "lauréats connus", "facts": "faits",
+        "gaps": "lacunes", "derived": "déduit", "best": "meilleur", "worst": "moins bon",
+        "no_category": "catégorie non précisée", "mention": "mention", "rank": "rang",
+        "none": "aucune édition dans la base", "unknown_year": "aucune édition {year} (éditions : {years})",
+        "edition": "{n}{suffix} édition",
+        "channel": "canal", "kind": "type", "structure": "structure",
+    },
+    "en": {
+        "completeness": "completeness", "published": "published", "presentation": "presentation",
+        "structures_audited": "structures audited", "audits_per_structure": "audits per structure",
+        "mystery_citizens": "mystery citizens", "criteria_count": "criteria",
+        "laureates_count": "laureates announced", "audit_periods": "audit periods", "channels": "channels",
+        "determinants": "determinants", "scores": "scores", "awards": "known laureates", "facts": "facts",
+        "gaps": "gaps", "derived": "derived", "best": "best", "worst": "worst",
+        "no_category": "category not stated", "mention": "mention", "rank": "rank",
+        "none": "no edition in the store", "unknown_year": "no {year} edition (editions: {years})",
+        "edition": "{n}{suffix} edition",
+        "channel": "channel", "kind": "kind", "structure": "structure",
+    },
+}
+
+
+def _ordinal(n: int, lang: str) -> str:
+    if lang == "en":
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    else:
+        suffix = "re" if n == 1 else "e"
+    return _FACT_WORDS[lang]["edition"].format(n=n, suffix=suffix)
+
+
+def _number(value: float, lang: str) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def _score_line(score: Score, knowledge: Knowledge, lang: str) -> str:
+    words, vocabulary = _FACT_WORDS[lang], knowledge.vocabulary
+    terms = {"channel": vocabulary.channels, "kind": vocabulary.kinds}.get(score.subject, vocabulary.subjects)
+    key = score.target if score.target is not None else score.subject
+    term = terms.get(key)
+    name = term.label(lang) if term else key
+    if score.subject in ("channel", "kind", "structure"):
+        name = f"{words[score.subject]} {name}"
+    parts = []
+    if score.value is not None:
+        parts.append(_number(score.value, lang) + ("/100" if score.unit == "/100" else " %"))
+    if score.change is not None:
+        parts.append(f"{'+' if score.change > 0 else ''}{_number(score.change, lang)}")
+    if score.trend:
+        parts.append(score.trend)
+    if score.standing:
+        parts.append(words[score.standing])
+    if score.derived:
+        parts.append(f"{words['derived']} : {score.rule}" if lang == "fr" else f"{words['derived']}: {score.rule}")
+    note = score.note_en if lang == "en" and score.note_en else score.note
+    if note and score.value is None:
+        parts.append(note)
+    return f"{name}: {', '.join(parts)}" if lang == "en" else f"{name} : {', '.join(parts)}"
+
+
+def render_edition(edition: Edition, knowledge: Knowledge, lang: str = "fr") -> str:
+    """A readable listing of one edition (for `barometre facts`)."""
+    words = _FACT_WORDS[lang]
+    sep = ": " if lang == "en" else " : "
+    head = f"{edition.year}"
+    if edition.number:
+        head += f" · {_ordinal(edition.number, lang)}"
+    lines = [f"{head} · {edition.name}"]
+
+    def line(label: str, text: str, indent: str = "  ") -> None:
+        lines.append(f"{indent}{label}{sep}{text}")
+
+    line(words["completeness"], edition.completeness
+         + (f" ({edition.completeness_note})" if edition.completeness_note else ""))
+    for key in ("published", "presentation"):
+        event = getattr(edition, key)
+        if event is not None:
+            note = event.note_en if lang == "en" and event.note_en else event.note
+            line(words[key], " · ".join(x for x in (event.date, event.place, note) if x))
+    for key in ("structures_audited", "audits_per_structure", "mystery_citizens", "criteria_count",
+                "laureates_count"):
+        count: Count | None = getattr(edition, key)
+        if count is not None:
+            line(words[key], f"{count.value}" + (f" ({count.change})" if count.change else "")
+                 + (f" [{words['derived']}{sep}{count.rule}]" if count.derived else ""))
+    for key in ("audit_periods", "channels", "determinants"):
+        items: TextList | None = getattr(edition, key)
+        if items is None:
+            continue
+        values = items.values_en if lang == "en" and items.values_en else items.values
+        if key == "channels":
+            values = tuple(knowledge.vocabulary.channels[v].label(lang) if v in knowledge.vocabulary.channels
+                           else v for v in values)
+        line(words[key], ", ".join(values))
+    if edition.scores:
+        line(words["scores"], str(len(edition.scores)))
+        for score in edition.scores:
+            lines.append(f"    {_score_line(score, knowledge, lang)}")
+    if edition.awards:
+        line(words["awards"], str(len(edition.awards)))
+        for award in edition.awards:
+            category = knowledge.vocabulary.categories.get(award.category) if award.category else None
+            label = (award.category_label if lang == "fr" and award.category_label
+                     else category.label(lang) if category else words["no_category"])
+            where = award.structure.department or award.structure.region
+            text = award.structure.name + (f" ({where})" if where else "")
+            if award.rank:
+                text += f", {words['rank']} {award.rank}"
+            if award.mention:
+                text += f", {words['mention']} « {award.mention} »" if lang == "fr" \
+                    else f", {words['mention']} \"{award.mention}\""
+            lines.append(f"    {label}{sep}{text}")
+    if edition.facts:
+        line(words["facts"], str(len(edition.facts)))
+    gaps = edition.gaps_en if lang == "en" and edition.gaps_en else edition.gaps
+    if gaps:
+        line(words["gaps"], " ; ".join(gaps) if lang == "fr" else "; ".join(gaps))
+    return "\n".join(lines)
+
+
+def _configure_facts(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, help="only this edition")
+    _lang_argument(parser)
+
+
+async def facts(args: argparse.Namespace, settings: Settings) -> int:
+    store = await Store.from_settings(settings)
+    try:
+        knowledge = await store.knowledge()
+    finally:
+        await store.close()
+    words = _FACT_WORDS[args.lang]
+    if not knowledge.editions:
+        print(words["none"], file=sys.stderr)
+        return 1
+    if args.year is not None and args.year not in knowledge.editions:
+        print(words["unknown_year"].format(year=args.year, years=", ".join(map(str, knowledge.years))),
+              file=sys.stderr)
+        return 1
+    years = [args.year] if args.year is not None else knowledge.years
+    print("\n\n".join(render_edition(knowledge.editions[y], knowledge, args.lang) for y in years))
+    return 0
+
+
+# --------------------------------------------------------------------------- entry point
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "check": Subcommand("validate the data files without importing them", _directory_argument, check),
+    "load": Subcommand("validate the data files and import them into the store", _configure_load, load),
+    "facts": Subcommand("list what the store holds, edition by edition", _configure_facts, facts),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="barometre",
+                                     description="Data and questions about AFNOR's baromètre de l'expérience citoyen.")
+    parser.add_argument("--database-url", help="the store (default: DATABASE_URL, else barometre.db)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, command in SUBCOMMANDS.items():
+        command.configure(commands.add_parser(name, help=command.help, description=command.help))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    if args.database_url:
+        settings = dataclasses.replace(settings, database_url=async_database_url(args.database_url))
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        status = SUBCOMMANDS[args.command].run(args, settings)
+        if inspect.isawaitable(status):
+            status = asyncio.run(_finish(status))
+    except DataErrors as exc:  # e.g. the automatic first fill met a bad data file
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        return 1
+    return int(status)
+
+
+async def _finish(status: Awaitable[int]) -> int:
+    return await status

@@ -1,0 +1,430 @@
+"""The store: an async SQL database (SQLite file by default, PostgreSQL via DATABASE_URL).
+
+    store = await Store.open()                  # creates the tables; fills an empty store from data/
+    summary = await store.import_data(load_dir("data"))   # one transaction; only what changed
+    knowledge = await store.knowledge()         # the snapshot the engine reads
+    await store.log_query("qui a gagné ?", found=True, intent="laureate", lang="fr")
+    stats = await store.query_stats()
+    await store.close()
+
+Only this module touches SQL. Data reaches it validated (`loader.LoadResult`); a result with errors
+is refused before the database is touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .config import Settings, async_database_url
+from .engine.normalize import fold
+from .knowledge import Knowledge
+from .loader import LoadResult, load_dir
+from .models import (
+    DATA_TABLES,
+    NATURAL_KEYS,
+    ORDER_FIELDS,
+    Award,
+    Edition,
+    Key,
+    QueryLog,
+    Row,
+    Rows,
+    Structure,
+    knowledge_from_rows,
+    rows_from_knowledge,
+)
+
+log = logging.getLogger(__name__)
+
+ALL_TABLES = [*DATA_TABLES.values(), QueryLog]
+
+
+# --------------------------------------------------------------------------- change summary
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # edition / award / score / fact / structure / term
+    action: str  # added / removed / changed
+    label: str  # e.g. "2020 · intercommunalites · Grand Besançon Métropole"
+    fields: tuple[str, ...] = ()  # for "changed": what changed
+
+
+_KINDS = ("edition", "award", "score", "fact", "structure", "term")
+_ACTIONS = ("added", "removed", "changed")
+_MARKS = {"added": "+", "removed": "-", "changed": "~"}
+_WORDS = {
+    "fr": {
+        "edition": "Éditions", "award": "Lauréats", "score": "Scores", "fact": "Faits et méthode",
+        "structure": "Structures", "term": "Vocabulaire",
+        "added": ("ajout", "ajouts"), "removed": ("suppression", "suppressions"),
+        "changed": ("modification", "modifications"),
+        "none": "Aucun changement : la base est déjà à jour.",
+        "more": "… et {n} de plus",
+        "holds": "La base contient {n} édition{s}{years}.",
+    },
+    "en": {
+        "edition": "Editions", "award": "Awards", "score": "Scores", "fact": "Facts and method",
+        "structure": "Structures", "term": "Vocabulary",
+        "added": ("added", "added"), "removed": ("removed", "removed"), "changed": ("changed", "changed"),
+        "none": "No change: the store is already up to date.",
+        "more": "… and {n} more",
+        "holds": "The store holds {n} edition{s}{years}.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class ChangeSummary:
+    """What an import added, removed and changed; `str()` is French, `render("en")` English."""
+
+    changes: tuple[Change, ...] = ()
+    years: tuple[int, ...] = ()  # the editions in the store after the import
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def of(self, kind: str, action: str | None = None) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind and (action is None or c.action == action)]
+
+    def count(self, kind: str, action: str) -> int:
+        return len(self.of(kind, action))
+
+    def render(self, lang: str = "fr", limit: int | None = 8) -> str:
+        words = _WORDS["en" if lang == "en" else "fr"]
+        lines: list[str] = []
+        if self.empty:
+            lines.append(words["none"])
+        for kind in _KINDS:
+            changes = self.of(kind)
+            if not changes:
+                continue
+            counts = []
+            for action in _ACTIONS:
+                n = self.count(kind, action)
+                if n:
+                    counts.append(f"{n} {words[action][n > 1]}")
+            lines.append(f"{words[kind]} : {', '.join(counts)}" if lang != "en"
+                         else f"{words[kind]}: {', '.join(counts)}")
+            shown = changes if limit is None else changes[:limit]
+            for change in shown:
+                detail = f" ({', '.join(change.fields)})" if change.fields else ""
+                lines.append(f"  {_MARKS[change.action]} {change.label}{detail}")
+            if len(changes) > len(shown):
+                lines.append("  " + words["more"].format(n=len(changes) - len(shown)))
+        n = len(self.years)
+        span = f" ({self.years[0]}–{self.years[-1]})" if n > 1 else (f" ({self.years[0]})" if n else "")
+        lines.append(words["holds"].format(n=n, s="s" if n > 1 else "", years=span))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render("fr")
+
+
+@dataclass(frozen=True)
+class QueryStats:
+    total: int
+    answered: int
+    unanswered: tuple[tuple[str, int], ...] = ()  # most-asked unanswered questions, with counts
+
+    @property
+    def share_answered(self) -> float:
+        return self.answered / self.total if self.total else 0.0
+
+    def render(self, lang: str = "fr") -> str:
+        share = f"{self.share_answered:.0%}"
+        if lang == "en":
+            lines = [f"{self.total} question{'s' if self.total > 1 else ''}, {self.answered} answered ({share})."]
+            if self.unanswered:
+                lines.append("Most asked without an answer:")
+        else:
+            lines = [f"{self.total} question{'s' if self.total > 1 else ''}, {self.answered} avec réponse ({share})."]
+            if self.unanswered:
+                lines.append("Les plus posées sans réponse :")
+        lines += [f"  {count} × {question}" for question, count in self.unanswered]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render("fr")
+
+
+# --------------------------------------------------------------------------- diffing rows
+
+@dataclass
+class _TableDiff:
+    added: list[Key] = field(default_factory=list)
+    removed: list[Key] = field(default_factory=list)
+    changed: dict[Key, tuple[str, ...]] = field(default_factory=dict)  # key -> fields a person would notice
+    moved: list[Key] = field(default_factory=list)  # only the order changed
+
+
+def _diff(old: dict[Key, Row], new: dict[Key, Row]) -> _TableDiff:
+    diff = _TableDiff()
+    for key, row in new.items():
+        if key not in old:
+            diff.added.append(key)
+            continue
+        fields = [name for name, value in row.items() if old[key].get(name) != value]
+        noticed = tuple(name for name in fields if name not in ORDER_FIELDS)
+        if noticed:
+            diff.changed[key] = noticed
+        elif fields:
+            diff.moved.append(key)
+    diff.removed = [key for key in old if key not in new]
+    return diff
+
+
+def _label(table: str, key: Key, row: Row | None) -> str:
+    if table in ("edition", "edition_category"):
+        return str(key[0])
+    if table == "award":
+        year, category, name, _department = key
+        return f"{year} · {category or '?'} · {name}"
+    if table == "score":
+        year, subject, target = key
+        return f"{year} · {subject}" + (f" {target}" if target else "")
+    if table == "method_fact":
+        year, name, item = key
+        if name == "fact":
+            text = str(item)
+            return f"{year} · fact « {text[:60]}{'…' if len(text) > 60 else ''} »"
+        return f"{year} · {name}" + (f" {item + 1}" if name == "gap" else "")
+    if table == "structure":
+        name, department = key
+        return f"{name} ({department})" if department else name
+    if table == "vocabulary_term":
+        return f"{key[0]}/{key[1]}"
+    return " · ".join(str(k) for k in key)
+
+
+_KIND_OF_TABLE = {"edition": "edition", "award": "award", "score": "score", "method_fact": "fact",
+                  "structure": "structure", "vocabulary_term": "term"}
+
+
+def _summarise(diffs: dict[str, _TableDiff], old: Rows, new: Rows, years: tuple[int, ...]) -> ChangeSummary:
+    changes: list[Change] = []
+    edition = diffs["edition"]
+    whole = {key[0] for key in edition.added + edition.removed}
+    edition_fields: dict[int, list[str]] = {key[0]: list(fields) for key, fields in edition.changed.items()}
+    category = diffs["edition_category"]
+    for key in category.added + category.removed + list(category.changed):
+        if key[0] not in whole and "categories" not in edition_fields.setdefault(key[0], []):
+            edition_fields[key[0]].append("categories")
+    for table, kind in _KIND_OF_TABLE.items():
+        diff = diffs[table]
+        for action, keys in (("added", diff.added), ("removed", diff.removed)):
+            changes += [Change(kind, action, _label(table, key, None)) for key in sorted(keys, key=_order)]
+        if table == "edition":
+            changes += [Change(kind, "changed", str(year), tuple(fields))
+                        for year, fields in sorted(edition_fields.items())]
+        else:
+            changes += [Change(kind, "changed", _label(table, key, new.tables[table][key]), fields)
+                        for key, fields in sorted(diff.changed.items(), key=lambda item: _order(item[0]))]
+    return ChangeSummary(tuple(changes), years)
+
+
+def _order(key: Key) -> tuple:
+    return tuple((v is None, str(v)) for v in key)
+
+
+# --------------------------------------------------------------------------- the store
+
+class Store:
+    """Owns the database engine. Create it with `await Store.open(...)`; close it with `await close()`."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+    # ---- life cycle
+
+    @classmethod
+    async def open(cls, url: str | None = None, *, data_dir: str | Path | None = None,
+                   autoload: bool = True) -> "Store":
+        """Open (and create) the database at `url` (default: DATABASE_URL, else barometre.db).
+
+        With `autoload`, a store that holds no edition is filled from `data_dir` (default:
+        BAROMETRE_DATA_DIR, else <project>/data); invalid data raises `loader.DataErrors`.
+        """
+        settings = Settings.from_env() if url is None or (autoload and data_dir is None) else None
+        store = cls(_create_engine(async_database_url(url) if url else settings.database_url))
+        try:
+            async with store.engine.begin() as connection:
+                await connection.run_sync(SQLModel.metadata.create_all, tables=[t.__table__ for t in ALL_TABLES])
+            if autoload and not await store.has_data():
+                directory = Path(data_dir) if data_dir is not None else settings.data_dir
+                await store._fill(directory)
+        except BaseException:
+            await store.close()
+            raise
+        return store
+
+    @classmethod
+    async def from_settings(cls, settings: Settings, *, autoload: bool = True) -> "Store":
+        return await cls.open(settings.database_url, data_dir=settings.data_dir, autoload=autoload)
+
+    async def _fill(self, directory: Path) -> None:
+        result = await asyncio.to_thread(load_dir, directory)
+        result.raise_for_errors()
+        try:
+            summary = await self.import_data(result)
+        except IntegrityError:  # another process filled it at the same moment
+            if not await self.has_data():
+                raise
+            return
+        log.info("empty store filled from %s: %d editions", directory, len(summary.years))
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def __aenter__(self) -> "Store":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    # ---- data
+
+    async def has_data(self) -> bool:
+        async with self._sessions() as session:
+            return (await session.exec(select(func.count()).select_from(Edition))).one() > 0
+
+    async def import_data(self, result: LoadResult) -> ChangeSummary:
+        """Make the store hold exactly the validated `result`, in one transaction (all or nothing)."""
+        result.raise_for_errors()
+        desired = rows_from_knowledge(result.knowledge(), result.category_sources())
+        async with self._sessions() as session, session.begin():
+            existing, objects = await _read_rows(session)
+            diffs = {table: _diff(existing.tables[table], desired.tables[table]) for table in DATA_TABLES}
+            await _apply(session, diffs, desired, objects)
+        years = tuple(sorted(key[0] for key in desired.tables["edition"]))
+        summary = _summarise(diffs, existing, desired, years)
+        log.debug("data imported: %s", "no change" if summary.empty else f"{len(summary.changes)} changes")
+        return summary
+
+    async def knowledge(self) -> Knowledge:
+        async with self._sessions() as session:
+            rows, _ = await _read_rows(session)
+        return knowledge_from_rows(rows)
+
+    async def dump(self) -> dict[str, list[Row]]:
+        """Every row of every table without surrogate ids, in a canonical order (to compare stores)."""
+        async with self._sessions() as session:
+            rows, _ = await _read_rows(session)
+            logs = (await session.exec(select(QueryLog))).all()
+        dump = {table: rows.sorted(table) for table in DATA_TABLES}
+        dump["query_log"] = sorted(({"created_at": q.created_at.isoformat(), "question": q.question,
+                                     "found": q.found, "intent": q.intent, "lang": q.lang} for q in logs),
+                                   key=lambda r: (r["created_at"], r["question"]))
+        return dump
+
+    # ---- questions asked
+
+    async def log_query(self, question: str, found: bool, intent: str | None = None,
+                        lang: str | None = None) -> None:
+        entry = QueryLog(created_at=datetime.now(UTC), question=question, found=found,
+                         intent=intent, lang=lang)
+        async with self._sessions() as session, session.begin():
+            session.add(entry)
+
+    async def query_stats(self, limit: int = 10) -> QueryStats:
+        """Totals, and the unanswered questions asked most (same question = same words, any case/accents)."""
+        async with self._sessions() as session:
+            total = (await session.exec(select(func.count()).select_from(QueryLog))).one()
+            answered = (await session.exec(
+                select(func.count()).select_from(QueryLog).where(QueryLog.found == True))).one()  # noqa: E712
+            asked = (await session.exec(
+                select(QueryLog.question, func.count()).where(QueryLog.found == False)  # noqa: E712
+                .group_by(QueryLog.question))).all()
+        counts: Counter[str] = Counter()
+        forms: dict[str, Counter[str]] = {}
+        for question, count in asked:
+            key = fold(question) or question.strip()
+            counts[key] += count
+            forms.setdefault(key, Counter())[question.strip()] += count
+        top = tuple((forms[key].most_common(1)[0][0], count)
+                    for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit])
+        return QueryStats(total=total, answered=answered, unanswered=top)
+
+
+# --------------------------------------------------------------------------- SQL helpers
+
+def _create_engine(url: str) -> AsyncEngine:
+    engine = create_async_engine(url)
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+    return engine
+
+
+def _row_of(obj: SQLModel, structure_keys: dict[int, Key]) -> Row:
+    row = {column.name: getattr(obj, column.name) for column in obj.__table__.columns if column.name != "id"}
+    if isinstance(obj, Award):
+        row["structure"] = structure_keys[row.pop("structure_id")]
+    return row
+
+
+async def _read_rows(session: AsyncSession) -> tuple[Rows, dict[str, dict[Key, SQLModel]]]:
+    rows = Rows()
+    objects: dict[str, dict[Key, SQLModel]] = {}
+    structure_keys: dict[int, Key] = {}
+    for table, model in DATA_TABLES.items():  # structures come before awards
+        objects[table] = {}
+        for obj in (await session.exec(select(model))).all():
+            row = _row_of(obj, structure_keys)
+            key = NATURAL_KEYS[table](row)
+            rows.tables[table][key] = row
+            objects[table][key] = obj
+            if isinstance(obj, Structure):
+                structure_keys[obj.id] = key
+    return rows, objects
+
+
+async def _apply(session: AsyncSession, diffs: dict[str, _TableDiff], desired: Rows,
+                 objects: dict[str, dict[Key, SQLModel]]) -> None:
+    """Insert and update parents before children, then delete children before parents."""
+    for table, model in DATA_TABLES.items():
+        diff = diffs[table]
+
+        def columns(row: Row) -> Row:
+            if table != "award":
+                return row
+            values = dict(row)
+            values["structure_id"] = objects["structure"][values.pop("structure")].id
+            return values
+
+        for key in [*diff.changed, *diff.moved]:
+            obj = objects[table][key]
+            for name, value in columns(desired.tables[table][key]).items():
+                if getattr(obj, name) != value:
+                    setattr(obj, name, value)
+        for key in diff.added:
+            obj = model(**columns(desired.tables[table][key]))
+            session.add(obj)
+            objects[table][key] = obj
+        await session.flush()
+    for table in reversed(DATA_TABLES):
+        for key in diffs[table].removed:
+            await session.delete(objects[table][key])
+        await session.flush()
