@@ -3,6 +3,8 @@
     barometre check [DIR]          validate the data files only (errors on stderr, exit 1)
     barometre load [DIR]           validate, then import into the store; print what changed
     barometre facts [--year YYYY]  what the store holds, edition by edition
+    barometre ask "QUESTION" [--json]   one answer
+    barometre chat [--json]        a conversation (one question per line when stdin is not a terminal)
 
 A subcommand is one entry of `SUBCOMMANDS`: a help line, a function adding its arguments, and a
 function `run(args, settings) -> int` (plain or async) returning the exit status.
@@ -24,6 +26,7 @@ from .config import Settings, async_database_url
 from .knowledge import Count, Edition, Knowledge, Score, TextList
 from .loader import VOCABULARY_FILE, DataErrors, LoadResult, load_dir
 from .store import Store
+from . import chat
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "check": Subcommand("validate the data files without importing them", _directory_argument, check),
     "load": Subcommand("validate the data files and import them into the store", _configure_load, load),
     "facts": Subcommand("list what the store holds, edition by edition", _configure_facts, facts),
+    "ask": Subcommand("answer one question", chat.configure_ask, chat.ask),
+    "chat": Subcommand("a conversation on the terminal (one question per line when piped)",
+                       chat.configure_chat, chat.chat),
 }
 
 

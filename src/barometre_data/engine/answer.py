@@ -22,8 +22,7 @@ class Answer:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["answer"] = data.pop("text")
-        return data
+        return {"answer": data.pop("text"), **data}
 
 
 @dataclass
