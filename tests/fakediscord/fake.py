@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -23,6 +24,12 @@ APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE = 2, 3, 4
 OPTION_TYPES = {"string": 3, "integer": 4, "boolean": 5, "user": 6, "channel": 7, "role": 8, "number": 10,
                 "attachment": 11}
 MESSAGE_KINDS = ("followup", "edit_original", "edit_followup")
+
+
+def make_token(bot_id: int) -> str:
+    """A random token shaped like Discord's: base64 of the bot id, a timestamp part, an HMAC part."""
+    head = base64.urlsafe_b64encode(str(bot_id).encode()).decode().rstrip("=")
+    return f"{head}.{secrets.token_urlsafe(5)[:6]}.{secrets.token_urlsafe(27)}"
 
 
 @dataclass(frozen=True)
@@ -72,8 +79,8 @@ class InteractionHandle:
 
 class FakeDiscord:
     def __init__(self, token: str | None = None) -> None:
-        self.token = token or f"fake.{secrets.token_urlsafe(24)}"
         self.world = World.create()
+        self.token = token or make_token(self.world.bot.id)
         self.sent = Recorder()  # Sent: every message/interaction response the client made
         self.rest = RestApi(self.world, self.token, self.sent, cdn_url="")
         self.gateway = Gateway(
@@ -194,10 +201,13 @@ class FakeDiscord:
 
     async def wait_for_reply(self, message: dict[str, Any] | int, timeout: float = 10.0) -> Sent:
         """The bot's channel message replying to (message_reference) this message."""
-        message_id = str(message["id"] if isinstance(message, dict) else message)
         return await self.sent.wait_for(
-            lambda s: s.kind == "channel_message" and str((s.reference or {}).get("message_id")) == message_id,
-            timeout=timeout, what=f"a reply to message {message_id}")
+            lambda s: s.kind == "channel_message" and s.replies_to(message),
+            timeout=timeout, what=f"a reply to message {message['id'] if isinstance(message, dict) else message}")
+
+    def replies_to(self, message: dict[str, Any] | int) -> list[Sent]:
+        """Every message the bot sent so far in reply to this message."""
+        return [s for s in self.sent.items if s.replies_to(message)]
 
     async def wait_for_response(self, predicate: Callable[[Sent], bool], timeout: float = 10.0,
                                 start: int = 0) -> Sent:

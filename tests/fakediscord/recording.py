@@ -72,6 +72,11 @@ class Sent:
     def reference(self) -> dict[str, Any] | None:
         return self.data.get("message_reference")
 
+    def replies_to(self, message: dict[str, Any] | int | str) -> bool:
+        """Whether this is a message replying to (message_reference) that message."""
+        message_id = str(message["id"] if isinstance(message, dict) else message)
+        return self.reference is not None and str(self.reference.get("message_id")) == message_id
+
     @property
     def choices(self) -> list[dict[str, Any]]:
         """Autocomplete choices (callback type 8)."""

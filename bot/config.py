@@ -1,0 +1,111 @@
+"""Bot settings, read from the environment over `.env` (the data side's settings come along).
+
+DISCORD_TOKEN        the bot token (required to run the bot; never logged or printed)
+DATABASE_URL         the store (see barometre_data.config); a SQLite file by default
+BOT_ADMIN_IDS        user ids allowed to run admin commands, besides members with Manage Server
+BOT_CHANNEL_IDS      channel ids where every message is taken as a question (elsewhere: mention the bot)
+BOT_DEV_GUILD_ID     a server id where commands are synced at start-up (instant, for development)
+LOG_LEVEL            DEBUG, INFO (default), WARNING, ERROR
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from barometre_data.config import Settings, project_dir
+
+# Three base64url parts separated by dots: the bot's id, a timestamp, an HMAC.
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{16,}")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says which and what to do (never its value)."""
+
+
+def _ids(name: str, raw: str | None) -> frozenset[int]:
+    if not raw:
+        return frozenset()
+    ids = set()
+    for part in re.split(r"[,\s]+", raw.strip()):
+        if not part:
+            continue
+        if not part.isdigit():
+            raise ConfigError(f"{name}: {part!r} is not a Discord id (a number); separate ids with commas.")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def check_token(token: str | None) -> str:
+    """The token if it looks like a bot token; otherwise a ConfigError that does not echo it."""
+    if token is None or not token.strip():
+        raise ConfigError(
+            "DISCORD_TOKEN is not set. Put the bot token (Discord developer portal > your application > "
+            "Bot > Reset Token) in the environment or in .env as DISCORD_TOKEN=..."
+        )
+    token = token.strip()
+    if token.lower().startswith("bot "):
+        raise ConfigError("DISCORD_TOKEN starts with 'Bot ': give the token alone, without that prefix.")
+    if not _TOKEN_SHAPE.fullmatch(token):
+        raise ConfigError(
+            f"DISCORD_TOKEN is malformed ({len(token)} characters): a bot token is three parts separated by "
+            "dots, letters, digits, '-' and '_' only. Copy it again from the developer portal."
+        )
+    return token
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    token: str | None = field(repr=False)
+    data: Settings
+    admin_ids: frozenset[int] = frozenset()
+    channel_ids: frozenset[int] = frozenset()
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None, *, require_token: bool = True
+    ) -> BotConfig:
+        """Settings from `environ` (default os.environ) over `.env`; ConfigError names what is wrong."""
+        env_file = project_dir() / ".env" if env_file is None else env_file
+        values: dict[str, str | None] = dict(dotenv_values(env_file)) if env_file.is_file() else {}
+        values.update(os.environ if environ is None else environ)
+
+        def get(name: str) -> str | None:
+            value = values.get(name)
+            return value.strip() if value and value.strip() else None
+
+        token = get("DISCORD_TOKEN")
+        token = check_token(token) if require_token or token else None
+        dev_guild = _ids("BOT_DEV_GUILD_ID", get("BOT_DEV_GUILD_ID"))
+        if len(dev_guild) > 1:
+            raise ConfigError("BOT_DEV_GUILD_ID: give one server id.")
+        log_level = (get("LOG_LEVEL") or "INFO").upper()
+        if log_level not in _LOG_LEVELS:
+            raise ConfigError(f"LOG_LEVEL: {log_level!r} is not one of {', '.join(_LOG_LEVELS)}.")
+        data_env = {k: v for k, v in values.items() if v is not None}
+        return cls(
+            token=token,
+            data=Settings.from_env(environ=data_env, env_file=env_file),
+            admin_ids=_ids("BOT_ADMIN_IDS", get("BOT_ADMIN_IDS")),
+            channel_ids=_ids("BOT_CHANNEL_IDS", get("BOT_CHANNEL_IDS")),
+            dev_guild_id=next(iter(dev_guild), None),
+            log_level=log_level,
+        )
+
+
+def token_in_environment(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> bool:
+    """Whether a DISCORD_TOKEN is set at all (env or .env), valid or not."""
+    env_file = project_dir() / ".env" if env_file is None else env_file
+    environ = os.environ if environ is None else environ
+    if (environ.get("DISCORD_TOKEN") or "").strip():
+        return True
+    values = dotenv_values(env_file) if env_file.is_file() else {}
+    return bool((values.get("DISCORD_TOKEN") or "").strip())

@@ -1,0 +1,95 @@
+"""Sending answers: to an interaction or as a reply to a message, with suggestion buttons that ask
+the suggested question when clicked (in the conversation of whoever clicks)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Hashable
+from typing import Any
+
+import discord
+
+from barometre_data.engine import Answer
+
+from .errors import send_ephemeral
+from .render import answer_embed, suggestions_view
+from .text import interaction_lang, load_bot_wording
+
+log = logging.getLogger(__name__)
+
+
+def conversation_key(channel_id: int | None, user_id: int) -> Hashable:
+    """One conversation per (channel, user): follow-up questions there continue it."""
+    return (channel_id or 0, user_id)
+
+
+class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"baro:ask:(?P<asker>[0-9]+):(?P<index>[0-9]+)"):
+    """A suggested question; survives restarts (the custom id carries who asked and which button)."""
+
+    def __init__(self, asker_id: int, index: int, label: str) -> None:
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary,
+                                           custom_id=f"baro:ask:{asker_id}:{index}"))
+        self.asker_id = asker_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> SuggestionButton:
+        label = getattr(item, "label", None) or ""
+        return cls(int(match["asker"]), int(match["index"]), label)
+
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        question = self.item.label or ""
+        try:
+            await answer_click(interaction, self.asker_id, question)
+        except Exception:
+            log.exception("suggestion button failed for user %s", interaction.user.id)
+            await send_ephemeral(interaction, load_bot_wording().t("error", interaction_lang(interaction)))
+
+
+def answer_view(answer: Answer, asker_id: int) -> discord.ui.View | None:
+    return suggestions_view(answer, lambda index, label: SuggestionButton(asker_id, index, label))
+
+
+async def send_answer(interaction: discord.Interaction, answer: Answer, *, question: str | None = None,
+                      ephemeral: bool = False, files: list[discord.File] | None = None,
+                      image: str | None = None) -> None:
+    """Answer an interaction (or fill in its deferred response)."""
+    embed = answer_embed(answer, question=question)
+    if image:
+        embed.set_image(url=f"attachment://{image}")
+    view = answer_view(answer, interaction.user.id)
+    kwargs: dict[str, Any] = {"embed": embed}
+    if view is not None:
+        kwargs["view"] = view
+    if files:
+        kwargs["files"] = files
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=ephemeral, **kwargs)
+    else:
+        await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+
+
+async def reply_to_message(message: discord.Message, answer: Answer) -> discord.Message:
+    view = answer_view(answer, message.author.id)
+    kwargs: dict[str, Any] = {"embed": answer_embed(answer)}
+    if view is not None:
+        kwargs["view"] = view
+    return await message.reply(mention_author=False, **kwargs)
+
+
+async def answer_click(interaction: discord.Interaction, asker_id: int, question: str) -> None:
+    """The asker's click replaces the question message by the answer; anyone else's click gets the
+    answer privately, from their own conversation, and leaves the message alone."""
+    service = interaction.client.service  # type: ignore[attr-defined]
+    answer = await service.ask(question, conversation=conversation_key(interaction.channel_id, interaction.user.id))
+    embed = answer_embed(answer, question=question)
+    view = answer_view(answer, interaction.user.id)
+    if interaction.user.id == asker_id:
+        await interaction.response.edit_message(embed=embed, view=view)
+    else:
+        text = load_bot_wording().t("not_your_question", interaction_lang(interaction))
+        kwargs: dict[str, Any] = {"embed": embed}
+        if view is not None:
+            kwargs["view"] = view
+        await interaction.response.send_message(text, ephemeral=True, **kwargs)
