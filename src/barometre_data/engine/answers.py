@@ -24,6 +24,9 @@ class Reply:
     series: list[tuple[int, float]] = field(default_factory=list)
 
 
+MAX_LINES = 30  # a list longer than this is cut (an answer must fit a Discord message)
+
+
 def _dedupe(urls) -> list[str]:
     return list(dict.fromkeys(u for u in urls if u))
 
@@ -33,6 +36,24 @@ class Answerer:
         self.k = knowledge
         self.w = wording
         self.places = places
+        # look-up tables, so that an answer costs the same with 25 or 100,000 structures
+        self.awards_of: dict[Structure, list[Award]] = {}
+        self.award_years_of_category: dict[str | None, list[int]] = {}
+        self.awards_in: dict[tuple[int, str | None], list[Award]] = {}
+        for award in knowledge.awards():
+            self.awards_in.setdefault((award.year, award.category), []).append(award)
+            self.awards_of.setdefault(award.structure, []).append(award)
+            years = self.award_years_of_category.setdefault(award.category, [])
+            if not years or years[-1] != award.year:
+                years.append(award.year)
+        self.scores_by_subject: dict[tuple[str, str | None], list[Score]] = {}
+        for score in knowledge.scores():
+            self.scores_by_subject.setdefault((score.subject, score.target), []).append(score)
+        self.structure_scores = {s.target for s in knowledge.scores() if s.subject == "structure"}
+        self.structures_named: dict[str, list[Structure]] = {}
+        for structure in self.awards_of:
+            self.structures_named.setdefault(structure.name, []).append(structure)
+        self.mention_years = sorted({a.year for a in knowledge.awards() if a.mention})
 
     # ------------------------------------------------------------------ helpers
     def years_text(self, years: list[int]) -> str:
@@ -80,6 +101,12 @@ class Answerer:
         reply.sources = _dedupe(reply.sources)
         return reply
 
+    def clip(self, lines: list[str], lang: str) -> list[str]:
+        """At most MAX_LINES lines of a list, and how many were left out."""
+        if len(lines) <= MAX_LINES:
+            return lines
+        return lines[:MAX_LINES] + [self.w.t("more", lang, count=len(lines) - MAX_LINES)]
+
     def latest(self, years: list[int]) -> int | None:
         return max(years) if years else None
 
@@ -87,13 +114,13 @@ class Answerer:
     def laureate(self, q: Query) -> Reply:
         lang, category = q.lang, q.category
         label_any = self.category_label(category, lang)
-        years = [y for y in self.k.years if any(a.category == category for a in self.k.editions[y].awards)]
+        years = self.award_years_of_category.get(category, [])
         year = q.year if q.year is not None else self.latest(years)
         if year is None:
             return Reply(self.w.t("laureate_none", lang, category=label_any, year=self.years_text(self.k.years)),
                          False)
         edition = self.k.editions[year]
-        awards = sorted((a for a in edition.awards if a.category == category), key=lambda a: a.rank or 99)
+        awards = sorted(self.awards_in.get((year, category), []), key=lambda a: a.rank or 99)
         label = self.category_label(category, lang, edition)
         if not awards:
             if not edition.awards and edition.laureates_count:
@@ -102,11 +129,13 @@ class Answerer:
             if years:
                 text += " " + self.w.t("available_in", lang, years=self.years_text(years))
             return Reply(text, False, year=year, suggestions=[str(y) for y in years])
-        whos = [self.who(a, lang, with_rank=len(awards) > 1) for a in awards]
+        whos = [self.who(a, lang, with_rank=len(awards) > 1) for a in awards[:MAX_LINES]]
+        if len(awards) > MAX_LINES:
+            whos.append(self.w.t("more", lang, count=len(awards) - MAX_LINES))
         key = "laureate_one" if len(awards) == 1 else "laureate_many"
         reply = Reply(self.w.t(key, lang, year=year, category=label, who="; ".join(whos)), True, year=year,
                       sources=[u for a in awards for u in a.sources],
-                      structures=[a.structure.name for a in awards])
+                      structures=[a.structure.name for a in awards][:MAX_LINES])
         return self.finish(reply, lang)
 
     def unnamed(self, edition: Edition, lang: str) -> Reply:
@@ -136,13 +165,18 @@ class Answerer:
         total = edition.laureates_count.value if edition.laureates_count else None
         head = self.w.t("palmares_head_total", lang, year=year, count=len(awards), total=total) \
             if total and total > len(awards) else self.w.t("palmares_head", lang, year=year, count=len(awards))
-        lines = [head] + [self.w.t("palmares_line", lang, category=self.category_label(a.category, lang, edition),
-                                   who=self.who(a, lang, with_rank=True)) for a in awards]
+        lines = [head] + self.clip([self.w.t("palmares_line", lang,
+                                             category=self.category_label(a.category, lang, edition),
+                                             who=self.who(a, lang, with_rank=True))
+                                    for a in awards[:MAX_LINES + 1]], lang)
+        if len(awards) > MAX_LINES + 1:
+            lines[-1] = self.w.t("more", lang, count=len(awards) - MAX_LINES)
         notes = []
         if edition.completeness != "complete" or (total and total > len(awards)):
             notes.append(self.w.t("incomplete", lang))
-        reply = Reply("\n".join(lines), True, year=year, sources=[u for a in awards for u in a.sources],
-                      structures=[a.structure.name for a in awards])
+        reply = Reply("\n".join(lines), True, year=year,
+                      sources=[u for a in awards[:MAX_LINES] for u in a.sources],
+                      structures=[a.structure.name for a in awards][:MAX_LINES])
         if year != max(years) or edition.completeness != "complete":
             reply.suggestions = [str(y) for y in years if y != year][-3:]
         return self.finish(reply, lang, notes)
@@ -169,12 +203,11 @@ class Answerer:
         if not structures:
             return Reply(self.w.t("structure_unknown", lang, query=query_text, partial=self.partial_years()), False,
                          year=q.year)
+        awards = sorted((a for s in structures for a in self.awards_of.get(s, [])), key=lambda a: a.year)
         if area is not None and len(q.places) == 1:
-            awards = [a for a in self.k.awards() if a.structure in structures]
             head = self.w.t("department_head" if area.field == "department" else "region_head", lang,
                             place=area.label)
         else:
-            awards = [a for a in self.k.awards() if a.structure in structures]
             head = self.w.t("structure_head", lang, query=query_text)
         if q.year is not None and q.year_explicit:
             in_year = [a for a in awards if a.year == q.year]
@@ -186,7 +219,9 @@ class Answerer:
                              f" — {query_text}.\n" + text if others else text, False, year=q.year,
                              suggestions=[str(y) for y in others])
             awards = in_year
-        lines = [head] + [self.structure_line(a, lang) for a in awards]
+        lines = [head] + self.clip([self.structure_line(a, lang) for a in awards[:MAX_LINES + 1]], lang)
+        if len(awards) > MAX_LINES + 1:
+            lines[-1] = self.w.t("more", lang, count=len(awards) - MAX_LINES)
         years = sorted({a.year for a in awards})
         reply = Reply("\n".join(lines), True, year=years[-1] if years else None,
                       sources=[u for a in awards for u in a.sources],
@@ -207,8 +242,11 @@ class Answerer:
     def attribute(self, q: Query) -> Reply:
         lang = q.lang
         structures, _ = self.structures_of(q.places)
-        names = {s.name for s in structures} or set(q.structures)
-        awards = [a for a in self.k.awards() if a.structure.name in names]
+        if structures:
+            awards = sorted((a for s in structures for a in self.awards_of.get(s, [])), key=lambda a: a.year)
+        else:
+            awards = [a for name in dict.fromkeys(q.structures) for s in self.structures_named.get(name, [])
+                      for a in self.awards_of[s]]
         if q.year is not None and q.year_explicit and awards:
             awards = [a for a in awards if a.year == q.year] or awards
         if not awards:
@@ -235,15 +273,14 @@ class Answerer:
                 lines.append(self.w.t("attr_category", lang, name=s.name, year=a.year,
                                       category=self.category_label(a.category, lang, self.k.editions[a.year])))
             sources += a.sources
-        lines = list(dict.fromkeys(lines))
+        lines = self.clip(list(dict.fromkeys(lines)), lang)
         reply = Reply("\n".join(lines), True, year=max(a.year for a in awards), sources=sources,
                       structures=list(dict.fromkeys(a.structure.name for a in awards)))
         return self.finish(reply, lang)
 
     def mentions(self, q: Query) -> Reply:
         lang = q.lang
-        years = [y for y in self.k.years if any(a.mention for a in self.k.editions[y].awards)]
-        year = q.year if q.year is not None else self.latest(years)
+        year = q.year if q.year is not None else self.latest(self.mention_years)
         if year is None:
             return Reply(self.w.t("mentions_none", lang, year=self.years_text(self.k.years)), False)
         awards = [a for a in self.k.editions[year].awards if a.mention]
@@ -251,8 +288,9 @@ class Answerer:
             return Reply(self.w.t("mentions_none", lang, year=year), False, year=year)
         lines = [self.w.t("mentions_head", lang, year=year)] + [
             self.w.t("mention_line", lang, name=a.structure.name, mention=a.mention) for a in awards]
-        reply = Reply("\n".join(lines), True, year=year, sources=[u for a in awards for u in a.sources],
-                      structures=[a.structure.name for a in awards])
+        reply = Reply("\n".join(lines), True, year=year,
+                      sources=[u for a in awards[:MAX_LINES] for u in a.sources],
+                      structures=[a.structure.name for a in awards][:MAX_LINES])
         return self.finish(reply, lang)
 
     # ------------------------------------------------------------------ scores
@@ -265,10 +303,9 @@ class Answerer:
             return q.subject, None
         if q.places:
             structures, _ = self.structures_of(q.places)
-            names = {s.name for s in structures}
-            for score in self.k.scores():
-                if score.subject == "structure" and score.target in names:
-                    return "structure", score.target
+            for s in structures:
+                if s.name in self.structure_scores:
+                    return "structure", s.name
         return "global", None
 
     def subject_text(self, subject: str, target: str | None, lang: str) -> str:
@@ -281,7 +318,7 @@ class Answerer:
         return self.w.t(f"subject_{subject}", lang)
 
     def scores_for(self, subject: str, target: str | None) -> list[Score]:
-        return [s for s in self.k.scores() if s.subject == subject and s.target == target]
+        return self.scores_by_subject.get((subject, target), [])
 
     def change_text(self, score: Score, lang: str) -> str:
         prev = self.prev_year(score.year)

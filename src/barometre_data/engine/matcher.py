@@ -79,11 +79,10 @@ def build_matcher(knowledge: Knowledge, lexicon: Lexicon) -> EntityMatcher:
         key = fold(text or "")
         if len(key) < 3 or key in vocab_phrases or key in lexicon.stopwords or key in lexicon.cue_words:
             return
-        entry = by_key.setdefault(key, {"label": label, "field": field_, "structures": []})
+        entry = by_key.setdefault(key, {"label": label, "field": field_, "structures": {}})
         if PLACE_FIELDS.index(field_) < PLACE_FIELDS.index(entry["field"]):
             entry.update(label=label, field=field_)
-        if structure not in entry["structures"]:
-            entry["structures"].append(structure)
+        entry["structures"][structure] = None  # an ordered set
 
     for award in knowledge.awards():
         s = award.structure

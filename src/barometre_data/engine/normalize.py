@@ -13,9 +13,11 @@ _ELIDED = re.compile(r"\b([ldjmnstcq]|qu|jusqu|lorsqu|puisqu)'")
 
 def fold(text: str) -> str:
     """'Qui a gagné l’an dernier ?' -> 'qui a gagne l an dernier'; 'e-mail' -> 'e mail'. Idempotent."""
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    text = text.translate(_APOSTROPHES).lower()
+    if not text.isascii():
+        text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+        # accents go; letters of other scripts go too (nothing in the data is written in them)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = _ELIDED.sub(r"\1 ", text)
     text = _NON_WORD.sub(" ", text)
     # hyphens are spaces ("Haute-Garonne" = "haute garonne"); a "+" only counts before a number

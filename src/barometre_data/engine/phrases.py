@@ -32,8 +32,9 @@ class PhraseIndex(Generic[P]):
         self.fuzzy_cutoff = fuzzy_cutoff
         self.max_words = max_words
         self._exact: dict[str, list[P]] = defaultdict(list)
-        # fuzzy choices bucketed by (word count, first letter) to keep look-ups small at scale
-        self._fuzzy: dict[tuple[int, str], list[str]] = defaultdict(list)
+        # fuzzy choices bucketed by (word count, first letter, length) to keep look-ups small at scale:
+        # a ratio >= 86 is only possible between lengths within about a quarter of each other
+        self._fuzzy: dict[tuple[int, str, int], list[str]] = defaultdict(list)
         self.longest = 1
 
     def add(self, phrase: str, payload: P) -> None:
@@ -46,7 +47,7 @@ class PhraseIndex(Generic[P]):
         if payload not in self._exact[phrase]:
             if not self._exact[phrase]:
                 if len(phrase) >= MIN_FUZZY_LEN:
-                    self._fuzzy[(len(words), phrase[0])].append(phrase)
+                    self._fuzzy[(len(words), phrase[0], len(phrase))].append(phrase)
             self._exact[phrase].append(payload)
         self.longest = max(self.longest, len(words))
 
@@ -59,6 +60,22 @@ class PhraseIndex(Generic[P]):
 
     def __contains__(self, phrase: str) -> bool:
         return phrase in self._exact
+
+    def _closest(self, span: str, n: int) -> tuple[str, float] | None:
+        size = len(span)
+        # ratio = 2*common/(a+b) >= cutoff bounds the other length
+        low = int(size * self.fuzzy_cutoff / (200 - self.fuzzy_cutoff))
+        high = int(size * (200 - self.fuzzy_cutoff) / self.fuzzy_cutoff) + 1
+        best: tuple[str, float] | None = None
+        for length in range(max(MIN_FUZZY_LEN, low), high + 1):
+            choices = self._fuzzy.get((n, span[0], length))
+            if not choices:
+                continue
+            hit = process.extractOne(span, choices, scorer=fuzz.ratio,
+                                     score_cutoff=best[1] if best else self.fuzzy_cutoff)
+            if hit is not None and (best is None or hit[1] > best[1]):
+                best = (hit[0], hit[1])
+        return best
 
     def find(self, words: list[str], fuzzy: bool = True, skip: frozenset[str] = frozenset(),
              fuzzy_max_words: int = 3) -> list[Match[P]]:
@@ -81,14 +98,10 @@ class PhraseIndex(Generic[P]):
                         if len(span) < MIN_FUZZY_LEN or words[i] in skip or words[i + n - 1] in skip \
                                 or any(w.isdigit() for w in words[i:i + n]):
                             continue
-                        choices = self._fuzzy.get((n, span[0]))
-                        if not choices:
-                            continue
-                        best = process.extractOne(span, choices, scorer=fuzz.ratio,
-                                                  score_cutoff=self.fuzzy_cutoff)
+                        best = self._closest(span, n)
                         if best is None:
                             continue
-                        phrase, score = best[0], best[1]
+                        phrase, score = best
                         hits = self._exact[phrase]
                     if hits:
                         for payload in hits:
