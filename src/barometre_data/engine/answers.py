@@ -184,14 +184,14 @@ class Answerer:
     def partial_years(self) -> str:
         return self.years_text([y for y in self.k.years if self.k.editions[y].completeness != "complete"])
 
-    def structures_of(self, keys: list[str]) -> tuple[set[Structure], Place | None]:
-        found: set[Structure] = set()
+    def structures_of(self, keys: list[str]) -> tuple[dict[Structure, None], Place | None]:
+        found: dict[Structure, None] = {}  # an ordered set: answers come out the same every time
         area: Place | None = None
         for key in keys:
             place = self.places.get(key)
             if place is None:
                 continue
-            found.update(place.structures)
+            found.update(dict.fromkeys(place.structures))
             if place.field in ("department", "region"):
                 area = place
         return found, area
@@ -328,7 +328,7 @@ class Answerer:
             if score.change == 0:
                 return self.w.t("change_stable", lang, prev=prev)
             key = "change_up" if score.change > 0 else "change_down"
-            points = self.w.num(abs(score.change), lang) if score.change > 0 else self.w.signed(score.change, lang)
+            points = self.w.num(abs(score.change), lang)
             return self.w.t(key, lang, points=points, prev=prev)
         if score.trend:
             return self.w.t("change_trend_only", lang, trend=self.w.t(f"trend_{score.trend}", lang), prev=prev)
@@ -337,6 +337,11 @@ class Answerer:
     def score(self, q: Query) -> Reply:
         lang = q.lang
         subject, target = self.subject_of(q)
+        if subject == "global" and q.places and not (q.channel or q.kind or q.subject):
+            structures, _ = self.structures_of(q.places)
+            name = next(iter(structures)).name if structures else (q.place_text or "")
+            return Reply(self.w.t("structure_no_score", lang, name=name), False, year=q.year,
+                         structures=[s.name for s in structures])
         label = self.subject_text(subject, target, lang)
         rows = self.scores_for(subject, target)
         with_value = [s.year for s in rows if s.value is not None]
@@ -378,6 +383,8 @@ class Answerer:
         return unit
 
     def ranking(self, q: Query) -> Reply:
+        if q.compare:
+            return self.comparison(q)
         if q.kind or q.ranking_kinds:
             return self.kind_ranking(q)
         lang = q.lang
@@ -421,6 +428,28 @@ class Answerer:
             text = self.w.t("ranking_head", lang, year=year, items=", ".join(items))
         reply = Reply(text, True, year=year, sources=sources)
         return self.finish(reply, lang)
+
+    def comparison(self, q: Query) -> Reply:
+        """Two or more channels (or kinds of structure) side by side, best first."""
+        lang = q.lang
+        subject, section = ("kind", "kinds") if q.ranking_kinds else ("channel", "channels")
+        rows = [s for target in q.compare for s in self.scores_for(subject, target) if s.value is not None]
+        common = sorted({s.year for s in rows if all(
+            any(r.year == s.year and r.target == t for r in rows) for t in q.compare)})
+        year = q.year if q.year is not None else self.latest(common or sorted({s.year for s in rows}))
+        in_year = sorted((s for s in rows if s.year == year), key=lambda s: -s.value)
+        if not in_year:
+            labels = self.w.join([self.term_label(section, t, lang) for t in q.compare], lang)
+            return Reply(self.w.t("score_missing", lang, subject=labels, year=year or "—"), False, year=year)
+        items = [self.w.t("ranking_item", lang, pos=i + 1, label=self.term_label(section, s.target, lang),
+                          value=self.w.num(s.value, lang), unit=self.unit(s.unit, lang))
+                 for i, s in enumerate(in_year)]
+        missing = [t for t in q.compare if t not in {s.target for s in in_year}]
+        notes = [self.w.t("score_missing", lang, subject=self.subject_text(subject, t, lang), year=year)
+                 for t in missing]
+        reply = Reply(self.w.t("compare_head", lang, year=year, items=", ".join(items)), True, year=year,
+                      sources=[u for s in in_year for u in s.sources])
+        return self.finish(reply, lang, notes)
 
     def kind_ranking(self, q: Query) -> Reply:
         lang = q.lang
@@ -505,6 +534,9 @@ class Answerer:
                                      sources=self.edition_sources(edition)), lang)
         field_name = self.METHOD_FIELDS[topic]
         has = [y for y in self.k.years if self.value_of(self.k.editions[y], field_name, topic) is not None]
+        if q.over_years and topic in ("structures_audited", "mystery_citizens", "laureates_count", "criteria_count",
+                                      "audits_per_structure") and has:
+            return self.count_series(q, topic, field_name, has)
         year = q.year if q.year is not None else self.latest(has)
         if year is None or year not in has:
             text = self.w.t("method_missing", lang, year=year if year else self.years_text(self.k.years))
@@ -539,6 +571,17 @@ class Answerer:
         if note:
             notes.append(self.w.t("note", lang, note=note))
         return self.finish(Reply(text, True, year=year, sources=sources), lang, notes)
+
+    def count_series(self, q: Query, topic: str, field_name: str, years: list[int]) -> Reply:
+        lang, items, sources, points = q.lang, [], [], []
+        for year in years:
+            value = self.value_of(self.k.editions[year], field_name, topic)
+            number, urls = value if isinstance(value, tuple) else (value.value, list(value.sources))
+            items.append(f"{year} : {number}" if lang == "fr" else f"{year}: {number}")
+            sources += urls
+            points.append((year, float(number)))
+        text = self.w.t("count_series", lang, label=self.w.t(f"label_{topic}", lang), items=", ".join(items))
+        return self.finish(Reply(text, True, year=years[-1], sources=sources, series=points), lang)
 
     def value_of(self, edition: Edition, field_name: str, topic: str):
         if topic == "laureates_count":

@@ -120,6 +120,8 @@ class Engine:
     # ------------------------------------------------------------------ conversation memory
     def remember(self, state: ConversationState, q: Query, reply: Reply, now: float | None) -> None:
         structures = reply.structures or (state.entities.get("structures", []) if q.intent == "attribute" else [])
+        previous_base = (state.entities or {}).get("base_intent") or (
+            state.intent if state.intent in ("laureate", "palmares", "structure") else None)
         state.intent = q.intent
         state.entities = {**q.slots(), "structures": structures}
         if q.topic:
@@ -130,6 +132,10 @@ class Engine:
             state.entities["superlative"] = q.superlative
         if q.ranking_kinds:
             state.entities["ranking_kinds"] = True
+        if q.intent == "attribute":
+            state.entities["base_intent"] = previous_base
+        elif q.intent in ("laureate", "palmares", "structure"):
+            state.entities["base_intent"] = q.intent
         state.year = reply.year if reply.year is not None else q.year
         state.lang = q.lang
         state.pending = []
@@ -204,23 +210,41 @@ class Engine:
         q.ranking_kinds = bool(kinds and not chans) or any(w in KIND_WORDS for w in p.words)
 
         topic = self.pick_topic(p, intents, chans, subjects)
-        unknown_name = self.unknown_name(p) if "laureate" in intents or "palmares" in intents else None
+        unknown_name = self.unknown_name(p) if intents & {"laureate", "palmares"} else None
+        channel_words = any(w in self.lexicon.type_words["channel"] and w not in ("score", "note", "par", "via")
+                            for w in p.words)
+        if "best_year" in intents and not q.superlative:
+            intents.discard("best_year")
+        if intents & {"score", "ranking"} and not intents & {"laureate", "palmares"} and cats and not kinds:
+            # "score des intercos": the kind of structure, not the award category
+            kinds = [c for c in cats if c in self.knowledge.vocabulary.kinds]
+            if kinds:
+                q.kind, q.category, cats = kinds[0], None, []
+        if "laureate" in intents and p.attributes & {"department", "category"} and not places and not cats:
+            # "quel département a gagné ?": the category of départements (or regions)
+            wanted = "regions" if any(w in ("region", "regions") for w in p.words) else "departements"
+            if p.attributes & {"department"} and wanted in self.knowledge.vocabulary.categories:
+                cats, p.attributes = [wanted], set()
+                q.category = wanted
 
         if topic:
             q.intent, q.topic = "method", topic
+            q.over_years = "series" in intents and not p.years
         elif p.attributes and not (chans or subjects) and (places or not cats):
             q.intent, q.attribute = "attribute", self.pick_attribute(p.attributes)
         elif "best_year" in intents:
             q.intent = "series"
-            q.superlative = "worst" if any(w in ("pire", "worst", "moins") for w in p.words) else "best"
-        elif "series" in intents and not places and not cats:
+        elif len(chans) >= 2 or len(kinds) >= 2:
+            q.intent, q.compare, q.superlative = "ranking", (chans if len(chans) >= 2 else kinds), None
+            q.ranking_kinds = len(chans) < 2
+        elif "series" in intents and not places and not cats and not (len(p.years) == 1 and not p.since):
             q.intent = "series"
-        elif "ranking" in intents and not places and not ("laureate" in intents or "palmares" in intents) \
-                and not (cats and not kinds) and not subjects:
+        elif "ranking" in intents and not places and not (cats and not kinds) and not subjects and (
+                not intents & {"laureate", "palmares"} or channel_words):
             q.intent = "ranking"
         elif places:
             q.intent = "structure"
-            if "score" in intents and self.answerer.subject_of(q)[0] == "structure":
+            if "score" in intents and not intents & {"laureate", "palmares"}:
                 q.intent = "score"
         elif cats and (kinds or chans) and ("score" in intents or "ranking" in intents) and not (
                 "laureate" in intents or "palmares" in intents):
@@ -230,11 +254,13 @@ class Engine:
             q.intent = "laureate"
             q.kind = None
         elif chans or subjects or kinds:
-            q.intent = "series" if "series" in intents else "score"
-        elif unknown_name and ("laureate" in intents or "palmares" in intents):
+            q.intent = "score"
+        elif unknown_name:
             q.intent, q.place_text = "structure", unknown_name
         elif "palmares" in intents or "laureate" in intents:
             q.intent = "attribute" if "mention" in p.attributes else "palmares"
+            if q.intent == "attribute":
+                q.attribute = "mention"
         elif "score" in intents or "ranking" in intents or "series" in intents:
             q.intent = "ranking" if "ranking" in intents else "series" if "series" in intents else "score"
         elif "help" in intents:
@@ -243,9 +269,11 @@ class Engine:
             return Resolved(answer=self.plain("greeting", lang, "help"))
 
         says_something = bool(p.followup or has_entity or p.years or p.relative or p.ordinal or p.attributes
-                              or intents or topic)
+                              or intents or topic or p.comparison)
+        same_subject = q.intent in ("score", "series") and not has_entity and state.intent in (
+            "score", "series", "ranking") and bool(state.entities)  # "c'est en baisse ?" about the same score
         followup = bool(state.intent) and says_something and (
-            p.followup or not q.intent or (not intents and not topic) or
+            p.followup or not q.intent or (not intents and not topic) or same_subject or
             (q.intent == "attribute" and not places))
         if followup:
             self.merge(q, state, has_entity)
@@ -294,7 +322,7 @@ class Engine:
         worst = any(w in WORST_WORDS for w in words)
         if best and not worst:
             return "best"
-        if worst:
+        if worst and not best:
             return "worst"
         return None
 
@@ -324,10 +352,11 @@ class Engine:
         known = lex.stopwords | lex.cue_words | lex.english | lex.french | lex.edition_words
         raw = p.raw.split()
         capitalised = {w.strip("?!.,;:«»\"'()").lower() for w in raw[1:] if w[:1].isupper()}
+        asks_ever = any(w in ("deja", "jamais", "ever", "already", "t") for w in p.words)
         names = [w for i, w in enumerate(p.words)
                  if i not in covered and w not in known and not w.isdigit() and len(w) >= 3
-                 and (w in capitalised or len(w) >= 4)]
-        names = [w for w in names if not any(w in x for x in ("deja", "jamais", "ever", "already", "annee"))]
+                 and w not in lex.ordinals and (w in capitalised or asks_ever)]
+        names = [w for w in names if w not in ("deja", "jamais", "ever", "already", "annee", "elle", "il")]
         if not names:
             return None
         originals = [w.strip("?!.,;:«»\"'()") for w in raw]
@@ -339,6 +368,9 @@ class Engine:
         previous = state.entities or {}
         new_types = {t for t, v in (("category", q.category), ("channel", q.channel), ("subject", q.subject),
                                     ("kind", q.kind), ("place", q.places)) if v}
+        if not q.intent and state.intent == "attribute" and previous.get("base_intent") and not new_types \
+                and not q.attribute:
+            q.intent = previous["base_intent"]  # "dans quel département ?" then "et en 2015 ?"
         if not q.intent:
             q.intent = state.intent or ""
             if new_types and not any(q.intent in COMPATIBLE[t] for t in new_types):
@@ -385,7 +417,7 @@ class Engine:
                 answer.year = q.year
                 answer.suggestions = [str(y) for y in k.years[-3:]]
                 return answer
-        elif p.relative:
+        elif p.relative and not (p.comparison and p.relative == "previous"):
             base = state.year if followup and state.year else None
             q.relative = p.relative
             target = self.relative_year(p.relative, base)

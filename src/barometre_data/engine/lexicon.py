@@ -33,10 +33,11 @@ class Lexicon:
     type_words: dict[str, frozenset[str]] = field(default_factory=dict)
     cue_words: frozenset[str] = field(default_factory=frozenset)  # every word of every cue
 
-    def find(self, words: list[str]) -> list[tuple[Cue, int, int]]:
-        """The cues of a question with their word spans (start, end)."""
+    def find(self, words: list[str], names: frozenset[str] = frozenset()) -> list[tuple[Cue, int, int]]:
+        """The cues of a question with their word spans (start, end); `names` (words that name an
+        entity exactly) are never read as a misspelt cue ("cannes" is not "canaux")."""
         return [(m.payload, m.start, m.end)
-                for m in self.cues.find(words, skip=self.stopwords, fuzzy_max_words=1)]
+                for m in self.cues.find(words, skip=self.stopwords | names, fuzzy_max_words=1)]
 
     def starts_followup(self, words: list[str]) -> bool:
         return any(" ".join(words[:n]) in self.followups for n in range(1, 5))
@@ -61,7 +62,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     for group in ("intents", "topics", "attributes", "relative_years"):
         for key, phrases in raw[group].items():
             index.add_all(_phrases(phrases), Cue(group, key))
-    for group in ("off_topic", "injection"):
+    for group in ("off_topic", "injection", "comparison"):
         index.add_all(_phrases(raw[group]), Cue(group, group))
     cue_words = frozenset(w for phrase in index._exact for w in phrase.split())
     return Lexicon(

@@ -12,6 +12,8 @@ from .normalize import fold
 MAX_QUESTION_CHARS = 1000
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d|21\d\d)\b")
 _ORDINAL = re.compile(r"\b(\d{1,2})\s?(?:e|eme|er|ere|nd|nde|th|st|rd)\b")
+# "villes de 2000 a 10000 habitants": a number of inhabitants, not a year
+_POPULATION = re.compile(r"\s*(?:(?:a|et|-)\s*\d[\d ]*)?\s*(?:habitants|hab|inhabitants|residents)\b|\s*(?:a|et)\s+\d{4,}")
 _SINCE = re.compile(r"\b(?:depuis|since|a partir de|from|entre|between|de)\s+(19[5-9]\d|20\d\d)\b")
 
 
@@ -25,6 +27,7 @@ class Parsed:
     attributes: set[str] = field(default_factory=set)
     relative: str | None = None  # previous / next / latest / first
     followup: bool = False
+    comparison: bool = False  # "par rapport à avant": the change, not another year
     off_topic: bool = False
     injection: bool = False
     too_long: bool = False
@@ -48,7 +51,9 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
     words = text.split()
     parsed = Parsed(raw=question, words=words, lang=lexicon.language(words))
     attribute_spans: set[int] = set()
-    for cue, start, end in lexicon.find(words):
+    hits = matcher.find(words)
+    names = frozenset(w for h in hits if h.score >= 100 for w in words[h.start:h.end])
+    for cue, start, end in lexicon.find(words, names):
         if cue.group == "intents":
             parsed.intents.add(cue.key)
         elif cue.group == "topics":
@@ -62,15 +67,17 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
             parsed.off_topic = True
         elif cue.group == "injection":
             parsed.injection = True
+        elif cue.group == "comparison":
+            parsed.comparison = True
     parsed.followup = lexicon.starts_followup(words)
-    parsed.years = [int(y) for y in _YEAR.findall(text)]
+    parsed.years = [int(m.group(1)) for m in _YEAR.finditer(text) if not _POPULATION.match(text, m.end())]
     since = _SINCE.search(text)
     if since and ("series" in parsed.intents or re.search(r"\b(depuis|since|a partir de)\b", text)):
         parsed.since = int(since.group(1))
     parsed.ordinal = _edition_ordinal(words, lexicon)
     # the numbers of an ordinal or a year are not entity words
     # "dans quel département ?" asks for an attribute: its words name no category
-    parsed.hits = [h for h in matcher.find(words) if not attribute_spans.intersection(range(h.start, h.end))]
+    parsed.hits = [h for h in hits if not attribute_spans.intersection(range(h.start, h.end))]
     return parsed
 
 

@@ -36,6 +36,8 @@ class Query:
     attribute: str | None = None  # department / mention / category
     superlative: str | None = None  # best / worst
     ranking_kinds: bool = False  # a ranking of kinds of structure rather than of channels
+    compare: list[str] = field(default_factory=list)  # channels or kinds named together, to compare
+    over_years: bool = False  # a methodology count across editions
     structures: list[str] = field(default_factory=list)  # structure names from the conversation
     confidence: float = 0.9
 
