@@ -25,6 +25,13 @@ _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+def _values(environ: Mapping[str, str] | None, env_file: Path) -> dict[str, str]:
+    """The environment over the .env file, values stripped, empty ones dropped."""
+    values: dict[str, str | None] = dict(dotenv_values(env_file)) if env_file.is_file() else {}
+    values.update(os.environ if environ is None else environ)
+    return {name: value.strip() for name, value in values.items() if value and value.strip()}
+
+
 class ConfigError(Exception):
     """A setting is missing or malformed; the message says which and what to do (never its value)."""
 
@@ -75,12 +82,10 @@ class BotConfig:
     ) -> BotConfig:
         """Settings from `environ` (default os.environ) over `.env`; ConfigError names what is wrong."""
         env_file = project_dir() / ".env" if env_file is None else env_file
-        values: dict[str, str | None] = dict(dotenv_values(env_file)) if env_file.is_file() else {}
-        values.update(os.environ if environ is None else environ)
+        values = _values(environ, env_file)
 
         def get(name: str) -> str | None:
-            value = values.get(name)
-            return value.strip() if value and value.strip() else None
+            return values.get(name) or None
 
         token = get("DISCORD_TOKEN")
         token = check_token(token) if require_token or token else None
@@ -90,10 +95,9 @@ class BotConfig:
         log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in _LOG_LEVELS:
             raise ConfigError(f"LOG_LEVEL: {log_level!r} is not one of {', '.join(_LOG_LEVELS)}.")
-        data_env = {k: v for k, v in values.items() if v is not None}
         return cls(
             token=token,
-            data=Settings.from_env(environ=data_env, env_file=env_file),
+            data=Settings.from_env(environ=values, env_file=env_file),
             admin_ids=_ids("BOT_ADMIN_IDS", get("BOT_ADMIN_IDS")),
             channel_ids=_ids("BOT_CHANNEL_IDS", get("BOT_CHANNEL_IDS")),
             dev_guild_id=next(iter(dev_guild), None),
@@ -104,8 +108,4 @@ class BotConfig:
 def token_in_environment(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> bool:
     """Whether a DISCORD_TOKEN is set at all (env or .env), valid or not."""
     env_file = project_dir() / ".env" if env_file is None else env_file
-    environ = os.environ if environ is None else environ
-    if (environ.get("DISCORD_TOKEN") or "").strip():
-        return True
-    values = dotenv_values(env_file) if env_file.is_file() else {}
-    return bool((values.get("DISCORD_TOKEN") or "").strip())
+    return bool(_values(environ, env_file).get("DISCORD_TOKEN"))

@@ -3,21 +3,18 @@ conftest.py). The bot runs against the fake Discord with a temporary SQLite stor
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from barometre_data.config import Settings, project_dir, sqlite_url
+from barometre_data.config import Settings, sqlite_url
 from barometre_data.service import BarometreService
 from bot.client import BarometreBot
 from bot.config import BotConfig
+from conftest import DATA_DIR, run_sync
 from fakediscord import FakeDiscord
-
-DATA_DIR = project_dir() / "data"
 
 
 async def _fill(settings: Settings) -> None:
@@ -31,8 +28,7 @@ def store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("store-template")
     path = folder / "barometre.db"
     settings = Settings(database_url=sqlite_url(path), data_dir=DATA_DIR)
-    with ThreadPoolExecutor(1) as pool:  # its own event loop, away from the tests' loop
-        pool.submit(asyncio.run, _fill(settings)).result()
+    run_sync(_fill(settings))
     return path
 
 
