@@ -26,10 +26,13 @@ class Questions(commands.Cog):
 
     def __init__(self, bot: BarometreBot) -> None:
         self.bot = bot
-        self.cooldown = commands.CooldownMapping.from_cooldown(
-            self.cooldown_rate, self.cooldown_per, commands.BucketType.user)
+        self.set_cooldown(self.cooldown_rate, self.cooldown_per)
         self._told_to_wait: dict[int, float] = {}  # user id -> until when (monotonic)
         self._langs: dict[int, str] = {}  # user id -> language of their last answer (for bot messages)
+
+    def set_cooldown(self, rate: int, per: float) -> None:
+        self.cooldown_rate, self.cooldown_per = rate, per
+        self.cooldown = commands.CooldownMapping.from_cooldown(rate, per, commands.BucketType.user)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(SuggestionButton)

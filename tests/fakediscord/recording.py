@@ -86,6 +86,12 @@ class Sent:
     def buttons(self) -> list[dict[str, Any]]:
         return [c for row in self.components for c in row.get("components", []) if c.get("type") == 2]
 
+    def summary(self) -> str:
+        """One short line for failure messages."""
+        what = f"type {self.callback_type}" if self.kind == "callback" else self.kind
+        text = self.text().replace("\n", " ")
+        return f"<{what} {self.method} {self.path} {text[:80]!r}{' ephemeral' if self.ephemeral else ''}>"
+
     def text(self) -> str:
         """Everything a person reads: content plus embed titles, descriptions, fields and footers."""
         parts = [self.content]
@@ -124,7 +130,8 @@ class Recorder:
             try:
                 await asyncio.wait_for(self._changed.wait_for(lambda: find() is not None), timeout)
             except TimeoutError:
+                recent = [getattr(i, "summary", lambda i=i: repr(i)[:200])() for i in self.items[start:][-8:]]
                 raise AssertionError(
-                    f"timed out after {timeout}s waiting for {what}; recorded: {self.items[start:]!r}"
+                    f"timed out after {timeout}s waiting for {what}; last records: {recent}"
                 ) from None
             return find()
