@@ -263,6 +263,8 @@ class Engine:
                 q.attribute = "mention"
         elif "score" in intents or "ranking" in intents or "series" in intents:
             q.intent = "ranking" if "ranking" in intents else "series" if "series" in intents else "score"
+        elif p.ordinal and not p.followup and not intents:
+            q.intent = "overview"  # "la 7e édition ?"
         elif "help" in intents:
             return Resolved(answer=self.plain("help", lang, "help"))
         elif "greeting" in intents and not (p.years or p.relative):
@@ -275,6 +277,10 @@ class Engine:
         followup = bool(state.intent) and says_something and (
             p.followup or not q.intent or (not intents and not topic) or same_subject or
             (q.intent == "attribute" and not places))
+        if followup and has_entity and not p.followup and state.intent:
+            types = {t for t, v in (("category", cats), ("channel", chans), ("subject", subjects), ("kind", kinds),
+                                    ("place", places)) if v}
+            q.fresh = not any(state.intent in COMPATIBLE[t] for t in types)
         if followup:
             self.merge(q, state, has_entity)
         if not q.intent:
@@ -375,6 +381,7 @@ class Engine:
             q.intent = state.intent or ""
             if new_types and not any(q.intent in COMPATIBLE[t] for t in new_types):
                 q.intent = NATURAL_INTENT[sorted(new_types)[0]]
+                q.fresh = True  # another subject: the year is not carried over
             if q.intent == "overview":
                 q.intent = NATURAL_INTENT[sorted(new_types)[0]] if new_types else "overview"
         score_types = {"channel", "subject", "kind"}
@@ -424,7 +431,7 @@ class Engine:
             if target is None:
                 return self.plain("no_edition", q.lang, q.intent, year="?", years=", ".join(map(str, k.years)))
             q.year, q.year_explicit = target, True
-        elif followup and state.year is not None and not (q.intent == "series"):
+        elif followup and state.year is not None and not (q.intent == "series") and not q.fresh:
             q.year = state.year
         return None
 

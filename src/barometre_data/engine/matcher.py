@@ -13,7 +13,7 @@ from .normalize import fold
 from .phrases import PhraseIndex
 
 VOCABULARY_TYPES = ("channel", "category", "kind", "subject")
-PLACE_FIELDS = ("name", "commune", "department", "region")
+PLACE_FIELDS = ("department", "region", "commune", "name")  # a key that is a département is read as one
 
 
 @dataclass(frozen=True)
