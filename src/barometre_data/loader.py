@@ -130,7 +130,7 @@ class _DuplicateKey(Exception):
         self.key, self.line, self.first_line = key, line, first_line
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """A safe loader that refuses a key given twice in one mapping (the first value would be lost)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -307,8 +307,12 @@ def suggestion(value: str, choices: Iterable[str], aliases: Mapping[str, str] | 
         candidates[fold(choice)] = choice
     best = candidates.get(folded)
     if best is None:
-        match = process.extractOne(folded, list(candidates), scorer=fuzz.WRatio, score_cutoff=_SUGGESTION_CUTOFF)
-        best = candidates[match[0]] if match else None
+        matches = process.extract(folded, list(candidates), scorer=fuzz.WRatio, score_cutoff=_SUGGESTION_CUTOFF,
+                                  limit=None)
+        # ties (common between long names) go to the closest words
+        ranked = sorted(matches, key=lambda m: (m[1], fuzz.token_set_ratio(folded, m[0]), fuzz.QRatio(folded, m[0])),
+                        reverse=True)
+        best = candidates[ranked[0][0]] if ranked else None
     return f' (did you mean "{best}"?)' if best is not None and best != value else ""
 
 
@@ -443,6 +447,7 @@ def _validate(directory: Path, files: Mapping[str, bytes]) -> LoadResult:
         if doc is not None:
             errors += _check_edition(label, doc, vocabulary)
             editions.append((label, doc))
-    errors += _check_across(sorted(editions, key=lambda item: item[0]))
+    # a file named after its year (2020.yaml) comes first, so the other file gets the error
+    errors += _check_across(sorted(editions, key=lambda item: (Path(item[0]).stem != str(item[1].year), item[0])))
     editions.sort(key=lambda item: item[1].year)
     return LoadResult(directory, vocabulary, tuple(editions), tuple(errors))

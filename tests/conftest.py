@@ -1,0 +1,81 @@
+"""Shared fixtures: the project's data folder, a small writable copy of it, and stores.
+
+Stores run on SQLite always and on PostgreSQL too when TEST_DATABASE_URL is set (each PostgreSQL
+test starts and ends with the tables dropped). Test modules add their own fixtures in their files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import SQLModel
+
+from barometre_data.config import async_database_url
+from barometre_data.store import ALL_TABLES, Store
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_DIR / "data"
+
+
+def run_sync(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run a coroutine to the end from synchronous code (in a thread, so no event loop is disturbed)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+async def _drop_tables(url: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(SQLModel.metadata.drop_all, tables=[t.__table__ for t in ALL_TABLES])
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """The project's data/ folder (read it, never write to it)."""
+    return DATA_DIR
+
+
+@pytest.fixture
+def mini_data(tmp_path: Path) -> Path:
+    """A writable data folder with synonyms.yaml and 2020.yaml (the complete edition) only."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in ("synonyms.yaml", "2020.yaml"):
+        shutil.copy(DATA_DIR / name, folder / name)
+    return folder
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database: a SQLite file, or TEST_DATABASE_URL with no tables."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        return
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (bash .ci/run sets it)")
+    url = async_database_url(url)
+    run_sync(_drop_tables(url))
+    yield url
+    run_sync(_drop_tables(url))
+
+
+@pytest.fixture
+async def store(store_url: str) -> AsyncIterator[Store]:
+    """An open, empty store (nothing loaded automatically)."""
+    opened = await Store.open(store_url, autoload=False)
+    try:
+        yield opened
+    finally:
+        await opened.close()

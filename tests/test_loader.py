@@ -1,0 +1,286 @@
+"""Bad data files are refused with a message naming the file, the entry and the reason, and the store
+is left exactly as it was. Each case starts from a valid folder (synonyms.yaml + 2020.yaml)."""
+
+from __future__ import annotations
+
+import copy
+import re
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from barometre_data.loader import DataError, DataErrors, load_dir, validate_extra
+from barometre_data.store import Store
+
+SOURCE = "http://saumur-kiosque.com/infos_article.php?id_actu=58894"
+
+
+def read_doc(folder: Path, name: str = "2020.yaml") -> dict:
+    return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+
+
+def write_doc(folder: Path, doc: object, name: str = "2020.yaml") -> None:
+    (folder / name).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def edit(change: Callable[[dict], None], name: str = "2020.yaml") -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        doc = read_doc(folder, name)
+        change(doc)
+        write_doc(folder, doc, name)
+    return apply
+
+
+def write_text(text: str, name: str = "2020.yaml") -> Callable[[Path], None]:
+    return lambda folder: (folder / name).write_text(text, encoding="utf-8")
+
+
+def minimal_2021(folder: Path, **award: object) -> None:
+    write_doc(folder, {"year": 2021, "name": "9e édition", "completeness": "partial",
+                       "awards": [{**award, "source": SOURCE}]}, "2021.yaml")
+
+
+@dataclass
+class Case:
+    id: str
+    setup: Callable[[Path], None]
+    file: str  # file name of the error
+    entry: str
+    # the exact reason (a function of the folder when it names a path; a pattern when libyaml words it)
+    reason: str | re.Pattern[str] | Callable[[Path], str]
+    more: tuple[tuple[str, str, str], ...] = ()  # errors that follow from the first one
+
+
+CASES = [
+    Case("yaml syntax error gives the line",
+         write_text('year: 2020\nname: "x"\ncompleteness: complete\n  scores: []\n'),
+         "2020.yaml", "line 4", re.compile(r"YAML syntax error: mapping values are not allowed (here|in this context)")),
+    Case("unclosed list gives the line where it started",
+         write_text('year: 2020\nname: "x"\ncompleteness: complete\ngaps: [a, b\n'),
+         "2020.yaml", "line 5",
+         re.compile(r"YAML syntax error: .*expected ',' or '\]'.* \(while parsing a flow sequence from line 4\)")),
+    Case("empty file", write_text(""), "2020.yaml", "", "the file is empty"),
+    Case("file with comments only", write_text("# nothing yet\n"), "2020.yaml", "", "the file is empty"),
+    Case("not UTF-8",
+         lambda f: (f / "2020.yaml").write_bytes((f / "2020.yaml").read_text("utf-8").encode("cp1252")),
+         "2020.yaml", "line 1", "not UTF-8 text (byte 0xe8); save the file as UTF-8"),
+    Case("a list instead of a mapping", write_text("- year: 2020\n"),
+         "2020.yaml", "", "expected a mapping of keys (year: ..., name: ...), got a list"),
+    Case("a key given twice", write_text("year: 2020\nname: x\ncompleteness: complete\nname: y\n"),
+         "2020.yaml", "line 4", 'the key "name" appears twice (first on line 2)'),
+    Case("missing required field", edit(lambda d: d.pop("name")), "2020.yaml", "name", "required field missing"),
+    Case("missing required field in an award", edit(lambda d: d["awards"][2].pop("name")),
+         "2020.yaml", "awards[2].name", "required field missing"),
+    Case("wrong type: text for a year", edit(lambda d: d.update(year="deux mille vingt")),
+         "2020.yaml", "year", 'expected a whole number, got the text "deux mille vingt"'),
+    Case("wrong type: text for a rank", edit(lambda d: d["awards"][0].update(rank="premier")),
+         "2020.yaml", "awards[0].rank", 'expected a whole number, got the text "premier"'),
+    Case("wrong type: a number for a name", edit(lambda d: d["awards"][1].update(name=2020)),
+         "2020.yaml", "awards[1].name", "expected text, got the number 2020"),
+    Case("wrong type: an unquoted date", edit(lambda d: d["published"].update(date=dt.date(2020, 11, 12))),
+         "2020.yaml", "published.date", 'expected text, got the date 2020-11-12 (write it in quotes: "2020-11-12")'),
+    Case("wrong value of a fixed list", edit(lambda d: d["scores"][0].update(trend="up")),
+         "2020.yaml", "scores[0].trend", 'unknown value "up" (expected one of: hausse, baisse, stable)'),
+    Case("unknown key in an award", edit(lambda d: d["awards"][0].update(nmae="x")),
+         "2020.yaml", "awards[0].nmae", 'unknown key (did you mean "name"?)'),
+    Case("unknown top-level key", edit(lambda d: d.update(scroes=[])),
+         "2020.yaml", "scroes", 'unknown key (did you mean "scores"?)'),
+    Case("unknown award category", edit(lambda d: d["awards"][3].update(category="sociau")),
+         "2020.yaml", "awards[3].category", 'unknown category "sociau" (did you mean "services-sociaux"?)'),
+    Case("unknown category in the categories list", edit(lambda d: d["categories"][0].update(id="villes-plus-5000")),
+         "2020.yaml", "categories[0].id", 'unknown category "villes-plus-5000" (did you mean "villes-plus-50000"?)',
+         more=(("2020.yaml", "awards[0].category",
+                'category "villes-plus-50000" is not among this edition\'s categories (villes-plus-5000, '
+                "villes-20000-49999, villes-moins-20000, intercommunalites, departements, regions, "
+                "maisons-france-services, services-amenagement, services-sociaux)"),)),
+    Case("a category label instead of its id", edit(lambda d: d["awards"][4].update(category="Départements")),
+         "2020.yaml", "awards[4].category", 'unknown category "Départements" (did you mean "departements"?)'),
+    Case("unknown channel of a score", edit(lambda d: d["scores"][3].update(channel="telefone")),
+         "2020.yaml", "scores[3].channel", 'unknown channel "telefone" (did you mean "telephone"?)'),
+    Case("unknown channel in the channels list", edit(lambda d: d["channels"]["value"].__setitem__(1, "mail")),
+         "2020.yaml", "channels.value[1]", 'unknown channel "mail" (did you mean "e-mail"?)'),
+    Case("unknown kind of an award", edit(lambda d: d["awards"][0].update(kind="ville")),
+         "2020.yaml", "awards[0].kind", 'unknown kind "ville" (did you mean "villes"?)'),
+    Case("unknown kind of a score, no close match", edit(lambda d: d["scores"][9].update(kind="zzz")),
+         "2020.yaml", "scores[9].kind", 'unknown kind "zzz"'),
+    Case("a structure score naming no award of the edition",
+         edit(lambda d: d["scores"].append({"subject": "structure", "structure": "CCAS de Saumur",
+                                            "value": 70, "source": SOURCE})),
+         "2020.yaml", "scores[12].structure",
+         'no award of the 2020 edition names the structure "CCAS de Saumur" (did you mean "CCAS de la ville de Saumur"?)'),
+    Case("a global score with a channel", edit(lambda d: d["scores"][0].update(channel="telephone")),
+         "2020.yaml", "scores[0].channel", "a global score takes no channel (remove it, or write subject: channel)"),
+    Case("score above 100", edit(lambda d: d["scores"][0].update(value=120)),
+         "2020.yaml", "scores[0].value", "score 120 is outside 0-100"),
+    Case("score below 0", edit(lambda d: d["scores"][4].update(value=-5)),
+         "2020.yaml", "scores[4].value", "score -5 is outside 0-100"),
+    Case("the same award twice", edit(lambda d: d["awards"].append(copy.deepcopy(d["awards"][0]))),
+         "2020.yaml", "awards[9]",
+         'the same award as awards[0] ("Hôtel de ville de Villeurbanne", category villes-plus-50000)'),
+    Case("the same score twice", edit(lambda d: d["scores"].append(copy.deepcopy(d["scores"][3]))),
+         "2020.yaml", "scores[12]", "the same score as scores[3] (channel telephone)"),
+    Case("the same fact twice", edit(lambda d: d["facts"].append(copy.deepcopy(d["facts"][0]))),
+         "2020.yaml", "facts[3].text", "the same fact as facts[0]"),
+    Case("an award category missing from the edition's categories",
+         edit(lambda d: d["categories"].pop(8)),
+         "2020.yaml", "awards[8].category",
+         'category "services-sociaux" is not among this edition\'s categories (villes-plus-50000, '
+         "villes-20000-49999, villes-moins-20000, intercommunalites, departements, regions, "
+         "maisons-france-services, services-amenagement)"),
+    Case("two files claim one edition",
+         lambda f: shutil.copy(f / "2020.yaml", f / "2020-copie.yaml"),
+         "2020-copie.yaml", "year", lambda f: f"edition 2020 is already in {f / '2020.yaml'}"),
+    Case("two files claim one edition number",
+         lambda f: write_doc(f, {"edition": 8, "year": 2021, "name": "x", "completeness": "minimal"}, "2021.yaml"),
+         "2021.yaml", "edition", lambda f: f"edition number 8 is already claimed by {f / '2020.yaml'}"),
+    Case("a file named after another year",
+         lambda f: (f / "2020.yaml").rename(f / "2021.yaml"),
+         "2021.yaml", "year", "year 2020 does not match the file name 2021.yaml"),
+    Case("a structure described two ways",
+         lambda f: minimal_2021(f, category="services-sociaux", name="CCAS de la ville de Saumur", kind="ccas",
+                                commune="Angers", department="Maine-et-Loire", region="Pays de la Loire"),
+         "2021.yaml", "awards[0].commune",
+         lambda f: f'"CCAS de la ville de Saumur" is described differently in {f / "2020.yaml"} awards[8]: '
+                   'commune "Angers" here, "Saumur" there'),
+    Case("a source that is not a URL", edit(lambda d: d["awards"][1].update(source="Saumur Kiosque")),
+         "2020.yaml", "awards[1].source",
+         "source must be a URL (http:// or https://), got 'Saumur Kiosque'"),
+    Case("a score with nothing to say", edit(lambda d: d["scores"].append({"subject": "global", "source": SOURCE})),
+         "2020.yaml", "scores[12]", "a score needs a value, a change, a trend, a standing or a note"),
+    Case("unknown key in the vocabulary",
+         edit(lambda d: d["channels"]["telephone"].update(fre="téléphone"), name="synonyms.yaml"),
+         "synonyms.yaml", "channels.telephone.fre", 'unknown key (did you mean "fr"?)'),
+    Case("vocabulary file missing", lambda f: (f / "synonyms.yaml").unlink(),
+         "synonyms.yaml", "", "file missing (the vocabulary of ids)"),
+    Case("no edition file", lambda f: (f / "2020.yaml").unlink(),
+         "data", "", "no edition file (e.g. 2020.yaml)"),
+]
+
+
+def expected_errors(case: Case, folder: Path, found: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    reason = case.reason(folder) if callable(case.reason) else case.reason
+    if isinstance(reason, re.Pattern):  # the wording of PyYAML's C and Python parsers differ slightly
+        reason = found[0][2] if found and reason.fullmatch(found[0][2]) else reason.pattern
+    return [(case.file, case.entry, reason), *case.more]
+
+
+def found_errors(errors: tuple[DataError, ...]) -> list[tuple[str, str, str]]:
+    return [(Path(e.file).name, e.entry, e.reason) for e in errors]
+
+
+def test_the_valid_folder_has_no_error(mini_data: Path) -> None:
+    result = load_dir(mini_data)
+    assert result.errors == ()
+    assert result.years == [2020]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+async def test_bad_file_is_named_and_store_unchanged(case: Case, mini_data: Path, store: Store) -> None:
+    await store.import_data(load_dir(mini_data))
+    await store.log_query("qui a gagné en 2020 ?", found=True, intent="laureate", lang="fr")
+    before = await store.dump()
+
+    case.setup(mini_data)
+    result = load_dir(mini_data)
+
+    found = found_errors(result.errors)
+    assert found == expected_errors(case, mini_data, found)
+    with pytest.raises(DataErrors) as raised:
+        await store.import_data(result)
+    assert str(result.errors[0]) in str(raised.value)
+    assert await store.dump() == before
+
+
+def test_error_text_names_file_entry_and_reason(mini_data: Path) -> None:
+    edit(lambda d: d["awards"][3].update(category="sociau"))(mini_data)
+    [error] = load_dir(mini_data).errors
+    assert str(error) == (f"{mini_data / '2020.yaml'}: awards[3].category: "
+                          'unknown category "sociau" (did you mean "services-sociaux"?)')
+
+
+def test_every_error_of_a_folder_is_reported_at_once(mini_data: Path) -> None:
+    edit(lambda d: (d["awards"][0].update(kind="ville"), d["scores"][0].update(value=130)))(mini_data)
+    (mini_data / "2021.yaml").write_text("", encoding="utf-8")
+    errors = found_errors(load_dir(mini_data).errors)
+    assert ("2020.yaml", "scores[0].value", "score 130 is outside 0-100") in errors
+    assert ("2021.yaml", "", "the file is empty") in errors
+    # a schema error stops that file's id checks, so the kind is checked once the score is fixed
+    assert len(errors) == 2
+
+
+def test_missing_directory(tmp_path: Path) -> None:
+    result = load_dir(tmp_path / "nowhere")
+    assert [(e.entry, e.reason) for e in result.errors] == [("", "no such directory")]
+
+
+def test_other_files_are_ignored(mini_data: Path) -> None:
+    (mini_data / "README.md").write_text("# not data\n", encoding="utf-8")
+    (mini_data / "notes.txt").write_text("year: 1\n", encoding="utf-8")
+    assert load_dir(mini_data).errors == ()
+
+
+def test_byte_order_mark_is_accepted(mini_data: Path) -> None:
+    path = mini_data / "2020.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_dir(mini_data).errors == ()
+
+
+def test_data_folder_of_the_project_is_valid(data_dir: Path) -> None:
+    result = load_dir(data_dir)
+    assert [str(e) for e in result.errors] == []
+    assert 2020 in result.years
+
+
+# --------------------------------------------------------------------------- uploaded files
+
+def test_upload_replaces_the_file_of_its_year(mini_data: Path) -> None:
+    doc = read_doc(mini_data)
+    doc["awards"][0]["mention"] = "accueil numérique"
+    content = yaml.safe_dump(doc, allow_unicode=True).encode()
+
+    result = validate_extra(mini_data, "2020 (1).yaml", content)
+
+    assert result.errors == ()
+    assert result.years == [2020]  # no "two files claim 2020"
+    assert result.target == mini_data / "2020.yaml"
+    assert result.knowledge().editions[2020].awards[0].mention == "accueil numérique"
+
+
+def test_upload_of_a_new_edition(mini_data: Path) -> None:
+    content = yaml.safe_dump({"edition": 9, "year": 2021, "name": "9e édition", "completeness": "minimal"}).encode()
+    result = validate_extra(mini_data, "2021.yaml", content)
+    assert result.errors == ()
+    assert result.years == [2020, 2021]
+    assert result.target == mini_data / "2021.yaml"
+
+
+def test_upload_with_an_error_is_named_by_its_upload_name(mini_data: Path) -> None:
+    doc = read_doc(mini_data)
+    doc["awards"][3]["category"] = "sociau"
+    result = validate_extra(mini_data, "2020.yaml", yaml.safe_dump(doc, allow_unicode=True).encode())
+    assert [str(e) for e in result.errors] == [
+        '2020.yaml: awards[3].category: unknown category "sociau" (did you mean "services-sociaux"?)']
+
+
+def test_upload_is_checked_against_the_folder(mini_data: Path) -> None:
+    # the upload is valid alone, but its edition number is the one of 2020.yaml
+    content = yaml.safe_dump({"edition": 8, "year": 2021, "name": "x", "completeness": "minimal"}).encode()
+    result = validate_extra(mini_data, "2021.yaml", content)
+    assert found_errors(result.errors) == [
+        ("2021.yaml", "edition", f"edition number 8 is already claimed by {mini_data / '2020.yaml'}")]
+
+
+def test_upload_that_is_not_yaml(mini_data: Path) -> None:
+    result = validate_extra(mini_data, "2021.txt", b"year: 2021")
+    assert [str(e) for e in result.errors] == ["2021.txt: a data file must be a .yaml file"]
+
+
+def test_upload_of_broken_bytes(mini_data: Path) -> None:
+    result = validate_extra(mini_data, "2021.yaml", "année: 2021".encode("latin-1"))
+    assert found_errors(result.errors) == [("2021.yaml", "line 1", "not UTF-8 text (byte 0xe9); save the file as UTF-8")]
+    assert result.years == [2020]  # the folder itself is fine
