@@ -21,6 +21,11 @@ class Buttons(discord.ui.View):
     async def yes(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         await interaction.response.send_message(f"clicked by {interaction.user.name}", ephemeral=True)
 
+    @discord.ui.button(label="Later", custom_id="tiny:later")
+    async def later(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.defer()  # type 6: no visible answer yet
+        await interaction.edit_original_response(content="edited later", view=None)
+
 
 class TinyClient(discord.Client):
     def __init__(self, guild_id: int) -> None:
@@ -95,10 +100,16 @@ async def test_slash_command_then_button_click(fake_discord: FakeDiscord, tiny: 
         interaction = await fake_discord.slash("echo", {"text": "hello"})
         answer = await interaction.response()
         assert answer.callback_type == 4 and answer.content == "HELLO" and not answer.ephemeral
-        assert [b["custom_id"] for b in answer.buttons] == ["tiny:yes"]
+        assert [b["custom_id"] for b in answer.buttons] == ["tiny:yes", "tiny:later"]
         click = await fake_discord.click("tiny:yes", answer, user=fake_discord.world.admin)
         clicked = await click.response()
         assert clicked.content == "clicked by admin" and clicked.ephemeral
+        later = await fake_discord.click("tiny:later", answer)
+        assert (await later.callback()).callback_type == 6
+        edited = await later.response()
+        assert edited.kind == "edit_original" and edited.message["id"] == answer.message["id"]
+        assert fake_discord.rest.messages[int(answer.message["id"])]["content"] == "edited later"
+        assert fake_discord.rest.messages[int(answer.message["id"])]["components"] == []
 
 
 async def test_defer_attachment_and_file_followup(fake_discord: FakeDiscord, tiny: TinyClient) -> None:  # noqa: F811
@@ -143,6 +154,15 @@ async def test_dropped_connection_resumes_and_replays(fake_discord: FakeDiscord,
         assert fake_discord.gateway.count(6) == 1  # resumed once
         connects = [e for e in fake_discord.gateway.events.items if e.op == "connect"]
         assert [c.data["path"] for c in connects] == ["/gateway", "/resume-gateway"]
+
+
+async def test_reconnect_request_is_followed_by_a_resume(fake_discord: FakeDiscord, tiny: TinyClient) -> None:  # noqa: F811,E501
+    async with fake_discord.running(tiny):
+        await fake_discord.ask_to_reconnect()
+        await fake_discord.wait_resumed()
+        message = await fake_discord.send_message("ping")
+        assert (await fake_discord.wait_for_reply(message)).content == "pong ping"
+        assert fake_discord.gateway.count(2) == 1 and fake_discord.gateway.count(6) == 1
 
 
 async def test_wrong_token_is_a_login_failure(fake_discord: FakeDiscord, tiny: TinyClient) -> None:  # noqa: F811

@@ -166,6 +166,11 @@ class FakeDiscord:
         self._drop_mark = len(self.gateway.events.items)
         await self.gateway.drop()
 
+    async def ask_to_reconnect(self) -> None:
+        """Send op 7 RECONNECT, as Discord does before maintenance; the client should RESUME."""
+        self._drop_mark = len(self.gateway.events.items)
+        await self.gateway.send_reconnect()
+
     async def wait_resumed(self, timeout: float = 15.0) -> None:
         """Wait until the client resumed the session (RESUME answered by RESUMED) since the last drop."""
         await self.gateway.events.wait_for(lambda e: e.op == "resumed", timeout=timeout,

@@ -265,11 +265,13 @@ class RestApi:
             message = self._new_message(record.channel_id, {"flags": data.get("flags", 0)}, [],
                                         interaction=record, flags=LOADING)
             record.original_message_id = int(message["id"])
-        elif kind == 7:  # UPDATE_MESSAGE (component interactions)
+        elif kind in (6, 7):  # DEFERRED_UPDATE_MESSAGE / UPDATE_MESSAGE: the component's message
             target = record.payload.get("message") or {}
             message = self.messages.get(int(target.get("id", 0)))
             if message is not None:
-                self._edit_message(message, data, files)
+                record.original_message_id = int(message["id"])  # what @original then refers to
+                if kind == 7:
+                    self._edit_message(message, data, files)
         await self.sent.add(Sent("callback", request.method, request.path, body, files,
                                  interaction_id=record.id, channel_id=record.channel_id,
                                  callback_type=kind, message=message))
