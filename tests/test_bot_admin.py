@@ -3,6 +3,7 @@ report, bad files refused while the previous data keeps being served, /stats, !s
 
 from __future__ import annotations
 
+from barometre_data.service import ReloadReport
 from bot.client import BarometreBot
 from bot.config import BotConfig
 from conftest_bot import bot, bot_config, store_template  # noqa: F401  (fixtures)
@@ -87,3 +88,20 @@ async def test_sync_text_command_is_for_the_owner(fake_discord: FakeDiscord, bot
     assert sorted(c["name"] for c in fake_discord.rest.global_commands) == [
         "aide", "evolution", "laureat", "palmares", "question", "recharger", "score", "stats"]
     assert fake_discord.replies_to(refused)[0].embeds == []  # no question answer for a command
+
+
+async def test_every_error_is_given_even_when_too_many_for_a_message(fake_discord: FakeDiscord, bot: BarometreBot,  # noqa: F811,E501
+                                                                    monkeypatch) -> None:
+    errors = [f"2020.yaml: awards[{i}].category: unknown category \"x{i}\" (did you mean \"y{i}\"?)" for i in range(300)]
+
+    async def refuse(name: str, content: bytes) -> ReloadReport:
+        return ReloadReport(False, errors=errors)
+
+    monkeypatch.setattr(bot.service, "import_file", refuse)
+    interaction = await fake_discord.slash("recharger", {"fichier": Upload("2020.yaml", b"year: 2020\n")},
+                                           user=fake_discord.world.admin)
+    report = await interaction.response()
+    assert report.embeds[0]["title"] == "Données refusées (300 erreur(s)). Les données précédentes restent en service."
+    assert len(report.embeds[0]["description"]) <= 4096
+    [attached] = report.files
+    assert attached.content.decode().splitlines() == errors
