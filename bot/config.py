@@ -77,18 +77,12 @@ class BotConfig:
     log_level: str = "INFO"
 
     @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None, *, require_token: bool = True
-    ) -> BotConfig:
+    def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> BotConfig:
         """Settings from `environ` (default os.environ) over `.env`; ConfigError names what is wrong."""
         env_file = project_dir() / ".env" if env_file is None else env_file
         values = _values(environ, env_file)
-
-        def get(name: str) -> str | None:
-            return values.get(name) or None
-
-        token = get("DISCORD_TOKEN")
-        token = check_token(token) if require_token or token else None
+        get = values.get
+        token = check_token(get("DISCORD_TOKEN"))
         dev_guild = _ids("BOT_DEV_GUILD_ID", get("BOT_DEV_GUILD_ID"))
         if len(dev_guild) > 1:
             raise ConfigError("BOT_DEV_GUILD_ID: give one server id.")
