@@ -45,6 +45,12 @@ async def test_mention_gets_a_reply_to_the_message(fake_discord: FakeDiscord, bo
     assert pings_nobody(reply)
 
 
+async def test_direct_message_gets_a_reply(fake_discord: FakeDiscord, bot: BarometreBot) -> None:  # noqa: F811
+    message = await fake_discord.send_message("score du téléphone", direct=True)
+    reply = await fake_discord.wait_for_reply(message)
+    assert reply.channel_id == fake_discord.world.dm_id and "81" in embed(reply)["description"]
+
+
 async def test_follow_up_question_in_the_same_channel_by_the_same_user(fake_discord: FakeDiscord, bot: BarometreBot) -> None:  # noqa: F811,E501
     channel = fake_discord.world.questions_id  # BOT_CHANNEL_IDS: no mention needed
     first = await fake_discord.send_message("score du téléphone", channel_id=channel)

@@ -185,16 +185,18 @@ class FakeDiscord:
         channel_id: int | None = None,
         mentions_bot: bool = False,
         mention_everyone: bool = False,
+        direct: bool = False,
     ) -> dict[str, Any]:
-        """A MESSAGE_CREATE from a user; with mentions_bot the content starts with the bot's mention."""
-        author = author or self.world.member
+        """A MESSAGE_CREATE from a user; with mentions_bot the content starts with the bot's mention;
+        direct: a direct message from `member` to the bot."""
+        author = self.world.member if direct else author or self.world.member
         mentions = [self.world.bot] if mentions_bot else []
         if mentions_bot:
             content = f"<@{self.world.bot.id}> {content}"
         message = p.message(
             message_id=self.world.ids.next(),
-            channel_id=channel_id or self.world.general_id,
-            guild_id=self.world.guild_id,
+            channel_id=self.world.dm_id if direct else channel_id or self.world.general_id,
+            guild_id=None if direct else self.world.guild_id,
             author=author,
             content=content,
             mentions=mentions,

@@ -185,7 +185,7 @@ class RestApi:
         message = p.message(
             message_id=self.world.ids.next(),
             channel_id=channel_id,
-            guild_id=self.world.guild_id,
+            guild_id=None if channel_id == self.world.dm_id else self.world.guild_id,
             author=self.world.bot,
             content=data.get("content") or "",
             embeds=data.get("embeds"),

@@ -22,6 +22,7 @@ class World:
     admin_role_id: int
     general_id: int  # a text channel the bot does not watch unless configured
     questions_id: int  # a text channel meant for BOT_CHANNEL_IDS
+    dm_id: int  # the direct-message channel between the bot and `member`
     users: dict[int, p.FakeUser] = field(default_factory=dict)
 
     @classmethod
@@ -42,6 +43,7 @@ class World:
             admin_role_id=admin_role_id,
             general_id=ids.next(),
             questions_id=ids.next(),
+            dm_id=ids.next(),
         )
         for user in (world.bot, world.owner, world.admin, world.member, world.other_bot):
             world.users[user.id] = user
@@ -79,8 +81,11 @@ class World:
             p.text_channel(self.questions_id, self.guild_id, "barometre", 1),
         ]
 
+    def dm_channel(self) -> dict[str, Any]:
+        return {"id": str(self.dm_id), "type": 1, "last_message_id": None, "recipients": [self.member.user()]}
+
     def channel(self, channel_id: int) -> dict[str, Any] | None:
-        return next((c for c in self.channels() if int(c["id"]) == channel_id), None)
+        return next((c for c in [*self.channels(), self.dm_channel()] if int(c["id"]) == channel_id), None)
 
     def guild(self) -> dict[str, Any]:
         roles = [
