@@ -64,6 +64,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
+        if os.environ.get("BAROMETRE_REQUIRE_POSTGRES"):  # set by .ci/run: skipping would hide a problem
+            pytest.fail("BAROMETRE_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not")
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (bash .ci/run sets it)")
     url = async_database_url(url)
     run_sync(_drop_tables(url))
