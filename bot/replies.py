@@ -3,10 +3,11 @@ the suggested question when clicked (in the conversation of whoever clicks)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Awaitable, Hashable
+from typing import Any, TypeVar
 
 import discord
 
@@ -17,6 +18,9 @@ from .render import answer_embed, suggestions_view
 from .text import interaction_lang, load_bot_wording
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+# Discord drops an interaction not answered within 3 s: past this, defer first, then answer.
+RESPOND_WITHIN = 2.0
 
 
 def conversation_key(channel_id: int | None, user_id: int) -> Hashable:
@@ -45,6 +49,22 @@ class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bar
         except Exception:
             log.exception("suggestion button failed for user %s", interaction.user.id)
             await send_ephemeral(interaction, load_bot_wording().t("error", interaction_lang(interaction)))
+
+
+async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, update: bool = False,
+                  ephemeral: bool = False) -> T:
+    """The result of work; if it takes longer than RESPOND_WITHIN, the interaction is deferred meanwhile
+    (update: the component's message will be edited; else a 'thinking...' response, maybe ephemeral)."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), RESPOND_WITHIN)
+    except TimeoutError:
+        if not interaction.response.is_done():
+            if update:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        return await task
 
 
 def answer_view(answer: Answer, asker_id: int) -> discord.ui.View | None:
@@ -82,14 +102,22 @@ async def answer_click(interaction: discord.Interaction, asker_id: int, question
     """The asker's click replaces the question message by the answer; anyone else's click gets the
     answer privately, from their own conversation, and leaves the message alone."""
     service = interaction.client.service  # type: ignore[attr-defined]
-    answer = await service.ask(question, conversation=conversation_key(interaction.channel_id, interaction.user.id))
+    mine = interaction.user.id == asker_id
+    key = conversation_key(interaction.channel_id, interaction.user.id)
+    answer = await in_time(interaction, service.ask(question, conversation=key), update=mine, ephemeral=not mine)
     embed = answer_embed(answer, question=question)
     view = answer_view(answer, interaction.user.id)
-    if interaction.user.id == asker_id:
-        await interaction.response.edit_message(embed=embed, view=view)
+    if mine:
+        if interaction.response.is_done():
+            await interaction.edit_original_response(embed=embed, view=view)
+        else:
+            await interaction.response.edit_message(embed=embed, view=view)
+        return
+    text = load_bot_wording().t("not_your_question", interaction_lang(interaction))
+    kwargs: dict[str, Any] = {"embed": embed}
+    if view is not None:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, **kwargs)
     else:
-        text = load_bot_wording().t("not_your_question", interaction_lang(interaction))
-        kwargs: dict[str, Any] = {"embed": embed}
-        if view is not None:
-            kwargs["view"] = view
         await interaction.response.send_message(text, ephemeral=True, **kwargs)

@@ -3,8 +3,11 @@ buttons, @everyone, cooldown, errors, a dropped gateway connection."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from bot import replies
 from bot.client import BarometreBot
 from conftest_bot import bot, bot_config, store_template  # noqa: F401  (fixtures)
 from fakediscord import FakeDiscord, Sent
@@ -144,3 +147,31 @@ async def test_the_bot_resumes_after_a_dropped_connection(fake_discord: FakeDisc
     assert fake_discord.gateway.count(2) == 1 and fake_discord.gateway.count(6) == 1  # one IDENTIFY, one RESUME
     interaction = await fake_discord.slash("question", {"texte": "score du téléphone"})
     assert "81" in embed(await interaction.response())["description"]
+
+
+async def test_a_slow_answer_is_deferred_then_delivered(fake_discord: FakeDiscord, bot: BarometreBot,  # noqa: F811
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    release = asyncio.Event()
+    real_ask = bot.service.ask
+
+    async def slow_ask(question: str, conversation: object = None) -> object:
+        await release.wait()  # the test decides when the answer is ready
+        return await real_ask(question, conversation=conversation)
+
+    monkeypatch.setattr(bot.service, "ask", slow_ask)
+    monkeypatch.setattr(replies, "RESPOND_WITHIN", 0.05)
+    interaction = await fake_discord.slash("question", {"texte": "score du téléphone"})
+    assert (await interaction.callback()).callback_type == 5  # "thinking..." before Discord's 3 s are up
+    release.set()
+    answer = await interaction.response()
+    assert answer.kind == "followup" and "81" in embed(answer)["description"]
+
+    bob = fake_discord.world.add_user("bob")  # a fresh conversation, so "sociaux" is ambiguous
+    message = await fake_discord.send_message("sociaux", mentions_bot=True, author=bob)
+    reply = await fake_discord.wait_for_reply(message)
+    release.clear()
+    click = await fake_discord.click(reply.buttons[0]["custom_id"], reply, user=bob)
+    assert (await click.callback()).callback_type == 6  # deferred update of the message
+    release.set()
+    edited = await click.response()
+    assert edited.kind == "edit_original" and "Saumur" in embed(edited)["description"]

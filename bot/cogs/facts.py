@@ -21,7 +21,7 @@ from barometre_data.engine.wording import load_wording
 from ..client import BarometreBot
 from ..errors import send_ephemeral
 from ..render import CHART_FILENAME, MAX_BUTTONS
-from ..replies import conversation_key, send_answer
+from ..replies import conversation_key, in_time, send_answer
 from ..text import interaction_lang, load_bot_wording
 
 log = logging.getLogger(__name__)
@@ -88,9 +88,9 @@ class Facts(commands.Cog):
         return {"subject": subject_id} if subject_id in vocabulary.subjects else {"channel": subject_id}
 
     async def run(self, interaction: discord.Interaction, intent: str, **slots: object) -> Answer:
-        return await self.bot.service.command(
+        return await in_time(interaction, self.bot.service.command(
             intent, conversation=conversation_key(interaction.channel_id, interaction.user.id),
-            lang=interaction_lang(interaction), **slots)
+            lang=interaction_lang(interaction), **slots))
 
     # -- commands ---------------------------------------------------------------------------------
     @app_commands.command(name=W.name("laureat"), description=W.description("laureat"))

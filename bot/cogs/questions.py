@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..client import BarometreBot
-from ..replies import SuggestionButton, conversation_key, reply_to_message, send_answer
+from ..replies import SuggestionButton, conversation_key, in_time, reply_to_message, send_answer
 from ..text import load_bot_wording
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class Questions(commands.Cog):
     async def question(self, interaction: discord.Interaction,
                        texte: app_commands.Range[str, 1, QUESTION_MAX]) -> None:
         key = conversation_key(interaction.channel_id, interaction.user.id)
-        answer = await self.bot.service.ask(texte, conversation=key)
+        answer = await in_time(interaction, self.bot.service.ask(texte, conversation=key))
         await send_answer(interaction, answer, question=texte)
 
     # -- messages -------------------------------------------------------------------------------------
