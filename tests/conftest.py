@@ -1,7 +1,8 @@
 """Shared fixtures: the project's data folder, a small writable copy of it, and stores.
 
-Stores run on SQLite always and on PostgreSQL too when TEST_DATABASE_URL is set (each PostgreSQL
-test starts and ends with the tables dropped). Test modules add their own fixtures in their files.
+Stores run on SQLite always and on PostgreSQL too when TEST_DATABASE_URL is set (environment or .env;
+each PostgreSQL test starts and ends with the tables dropped). Test modules add their own fixtures
+in their files.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dotenv import dotenv_values
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
@@ -62,7 +64,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
         return
-    url = os.environ.get("TEST_DATABASE_URL")
+    url = os.environ.get("TEST_DATABASE_URL") or dotenv_values(PROJECT_DIR / ".env").get("TEST_DATABASE_URL")
     if not url:
         if os.environ.get("BAROMETRE_REQUIRE_POSTGRES"):  # set by .ci/run: skipping would hide a problem
             pytest.fail("BAROMETRE_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not")
