@@ -114,7 +114,7 @@ async def test_reload_reports_exactly_what_changed(store: Store, mini_data: Path
         ("award", "changed", "2020 · villes-plus-50000 · Hôtel de ville de Villeurbanne", ("mention",)),
         ("score", "removed", "2020 · channel reseaux-sociaux", ()),
         ("fact", "added", "2020 · fact « Un fait nouveau. »", ()),
-        ("fact", "changed", "2020 · structures_audited", ("payload",)),
+        ("fact", "changed", "2020 · structures_audited", ("value",)),
     ]
     assert await store.knowledge() == files_knowledge(mini_data)
     text = str(summary)

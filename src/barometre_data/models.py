@@ -225,10 +225,11 @@ class Rows:
 
     def sorted(self, table: str) -> list[Row]:
         return sorted(self.tables[table].values(), key=lambda r: (r.get("year", 0), r.get("position", 0),
-                                                                   _sortable(NATURAL_KEYS[table](r))))
+                                                                   sort_key(NATURAL_KEYS[table](r))))
 
 
-def _sortable(key: Key) -> tuple:
+def sort_key(key: Key) -> tuple:
+    """Natural keys mix None, numbers and text: this orders them all."""
     return tuple((v is None, str(v)) for v in key)
 
 

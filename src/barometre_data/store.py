@@ -44,6 +44,7 @@ from .models import (
     Structure,
     knowledge_from_rows,
     rows_from_knowledge,
+    sort_key,
 )
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ def _diff(old: dict[Key, Row], new: dict[Key, Row]) -> _TableDiff:
     return diff
 
 
-def _label(table: str, key: Key, row: Row | None) -> str:
+def _label(table: str, key: Key) -> str:
     if table in ("edition", "edition_category"):
         return str(key[0])
     if table == "award":
@@ -225,18 +226,24 @@ def _summarise(diffs: dict[str, _TableDiff], old: Rows, new: Rows, years: tuple[
     for table, kind in _KIND_OF_TABLE.items():
         diff = diffs[table]
         for action, keys in (("added", diff.added), ("removed", diff.removed)):
-            changes += [Change(kind, action, _label(table, key, None)) for key in sorted(keys, key=_order)]
+            changes += [Change(kind, action, _label(table, key)) for key in sorted(keys, key=sort_key)]
         if table == "edition":
             changes += [Change(kind, "changed", str(year), tuple(fields))
                         for year, fields in sorted(edition_fields.items())]
         else:
-            changes += [Change(kind, "changed", _label(table, key, new.tables[table][key]), fields)
-                        for key, fields in sorted(diff.changed.items(), key=lambda item: _order(item[0]))]
+            changes += [Change(kind, "changed", _label(table, key), _fields(fields, old.tables[table][key],
+                                                                            new.tables[table][key]))
+                        for key, fields in sorted(diff.changed.items(), key=lambda item: sort_key(item[0]))]
     return ChangeSummary(tuple(changes), years)
 
 
-def _order(key: Key) -> tuple:
-    return tuple((v is None, str(v)) for v in key)
+def _fields(fields: tuple[str, ...], old: Row, new: Row) -> tuple[str, ...]:
+    """The changed fields, with a method fact's payload shown as the payload keys that changed."""
+    if "payload" not in fields:
+        return fields
+    before, after = old["payload"], new["payload"]
+    inner = tuple(k for k in after if before.get(k) != after[k]) + tuple(k for k in before if k not in after)
+    return tuple(f for f in fields if f != "payload") + inner
 
 
 # --------------------------------------------------------------------------- the store
