@@ -94,11 +94,11 @@ class Answerer:
 
     def finish(self, reply: Reply, lang: str, notes: list[str] | None = None) -> Reply:
         """Adds notes and the source line to a found answer."""
+        reply.sources = _dedupe(reply.sources)
         parts = [reply.text, *(notes or [])]
         if reply.found and reply.sources:
             parts.append(self.w.sources_line(reply.sources, lang))
         reply.text = "\n".join(p for p in parts if p)
-        reply.sources = _dedupe(reply.sources)
         return reply
 
     def clip(self, lines: list[str], lang: str) -> list[str]:
