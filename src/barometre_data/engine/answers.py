@@ -400,6 +400,8 @@ class Answerer:
                 text += " " + self.w.t("available_in", lang, years=self.years_text(sorted(ranked_years)))
             return Reply(text, False, year=year, suggestions=[str(y) for y in sorted(ranked_years)])
         rows = by_year[year]
+        if q.by_change:
+            return self.change_ranking(q, year, rows)
         valued = sorted((r for r in rows if r.value is not None), key=lambda r: -r.value)
         label = lambda r: self.term_label("channels", r.target, lang)  # noqa: E731
         sources = [u for r in rows for u in r.sources]
@@ -428,6 +430,18 @@ class Answerer:
             text = self.w.t("ranking_head", lang, year=year, items=", ".join(items))
         reply = Reply(text, True, year=year, sources=sources)
         return self.finish(reply, lang)
+
+    def change_ranking(self, q: Query, year: int, rows: list[Score]) -> Reply:
+        """Channels by their change against the previous edition ("le canal qui a le plus baissé")."""
+        lang = q.lang
+        changed = [r for r in rows if r.change is not None]
+        if not changed:
+            return Reply(self.w.t("ranking_none", lang, year=year), False, year=year)
+        rising = q.by_change == "up"
+        changed.sort(key=lambda r: -r.change if rising else r.change)
+        items = [f"{self.term_label('channels', r.target, lang)} ({self.w.signed(r.change, lang)})" for r in changed]
+        text = self.w.t("change_ranking", lang, year=year, prev=self.prev_year(year) or "—", items=", ".join(items))
+        return self.finish(Reply(text, True, year=year, sources=[u for r in changed for u in r.sources]), lang)
 
     def comparison(self, q: Query) -> Reply:
         """Two or more channels (or kinds of structure) side by side, best first."""
@@ -527,6 +541,8 @@ class Answerer:
             return self.edition_number(q)
         if topic == "presentation":
             return self.presentation(q)
+        if topic == "categories":
+            return self.categories(q)
         if topic == "name":
             year = q.year if q.year is not None else self.k.years[-1]
             edition = self.k.editions[year]
@@ -591,6 +607,21 @@ class Answerer:
                 return len(edition.awards), [u for a in edition.awards for u in a.sources]
             return None
         return getattr(edition, field_name)
+
+    def categories(self, q: Query) -> Reply:
+        lang = q.lang
+        has = [y for y in self.k.years if self.k.editions[y].categories]
+        year = q.year if q.year is not None else self.latest(has)
+        if year is None or year not in has:
+            text = self.w.t("method_missing", lang, year=year if year else self.years_text(self.k.years))
+            if has:
+                text += " " + self.w.t("available_in", lang, years=self.years_text(has))
+            return Reply(text, False, year=year, suggestions=[str(y) for y in has])
+        edition = self.k.editions[year]
+        labels = [self.category_label(c, lang, edition) for c in edition.categories]
+        text = self.w.t("categories_count", lang, year=year, value=len(labels), items="; ".join(labels))
+        sources = [u for a in edition.awards if a.category in edition.categories for u in a.sources]
+        return self.finish(Reply(text, True, year=year, sources=sources or self.edition_sources(edition)), lang)
 
     def edition_sources(self, edition: Edition) -> list[str]:
         for part in (edition.published, edition.presentation, edition.structures_audited):

@@ -17,7 +17,7 @@ from .wording import Wording, load_wording
 BEST_WORDS = frozenset("meilleur meilleure meilleurs meilleures mieux best highest strongest top haut fort".split())
 WORST_WORDS = frozenset("pire pires moins worst lowest weakest faible bas dernier derniere last".split())
 KIND_WORDS = frozenset("type types structure structures kind kinds sorte categorie".split())
-TOPIC_PRIORITY = ("laureates_count", "criteria_count", "audits_per_structure", "mystery_citizens",
+TOPIC_PRIORITY = ("categories", "laureates_count", "criteria_count", "audits_per_structure", "mystery_citizens",
                   "structures_audited", "audit_periods", "determinants", "presentation", "channels", "name",
                   "edition_number")
 FACT_INTENTS = ("laureate", "palmares", "score", "ranking", "series", "best_year")
@@ -215,7 +215,7 @@ class Engine:
                             for w in p.words)
         if "best_year" in intents and not q.superlative:
             intents.discard("best_year")
-        if intents & {"score", "ranking"} and not intents & {"laureate", "palmares"} and cats and not kinds:
+        if "score" in intents and not intents & {"laureate", "palmares"} and cats and not kinds:
             # "score des intercos": the kind of structure, not the award category
             kinds = [c for c in cats if c in self.knowledge.vocabulary.kinds]
             if kinds:
@@ -239,14 +239,14 @@ class Engine:
             q.ranking_kinds = len(chans) < 2
         elif "series" in intents and not places and not cats and not (len(p.years) == 1 and not p.since):
             q.intent = "series"
-        elif "ranking" in intents and not places and not (cats and not kinds) and not subjects and (
+        elif "ranking" in intents and not places and not subjects and (not cats or "score" in intents) and (
                 not intents & {"laureate", "palmares"} or channel_words):
             q.intent = "ranking"
         elif places:
             q.intent = "structure"
             if "score" in intents and not intents & {"laureate", "palmares"}:
                 q.intent = "score"
-        elif cats and (kinds or chans) and ("score" in intents or "ranking" in intents) and not (
+        elif cats and (kinds or chans) and "score" in intents and not (
                 "laureate" in intents or "palmares" in intents):
             q.intent = "score"
             q.category = None
@@ -289,7 +289,12 @@ class Engine:
             else:
                 return Resolved(answer=self.plain("unknown", lang, "unknown"))
 
-        problem = self.resolve_year(q, p, state, followup)
+        if q.intent == "ranking":
+            if any(w.startswith(("baiss", "recul", "diminu", "drop", "fell", "decreas", "declin")) for w in p.words):
+                q.by_change = "down"
+            elif any(w.startswith(("hauss", "progress", "augment", "rose", "increas", "improv")) for w in p.words):
+                q.by_change = "up"
+        problem = self.resolve_year(q, p, state, followup, has_entity)
         if problem is not None:
             return Resolved(answer=problem)
         return Resolved(query=q)
@@ -334,6 +339,8 @@ class Engine:
 
     def pick_topic(self, p: Parsed, intents: set[str], chans: list[str], subjects: list[str]) -> str | None:
         topics = set(p.topics)
+        if "categories" in topics and (intents & {"laureate", "palmares"} or p.hits):
+            topics.discard("categories")  # "les catégories" in "qui a gagné dans toutes les catégories"
         if "channels" in topics and (chans or intents & {"ranking", "series"}):
             topics.discard("channels")
         if topics & {"edition_number", "name"} and intents & set(FACT_INTENTS):
@@ -409,7 +416,8 @@ class Engine:
             q.intent = "palmares"
         q.confidence = min(q.confidence, 0.85)
 
-    def resolve_year(self, q: Query, p: Parsed, state: ConversationState, followup: bool) -> Answer | None:
+    def resolve_year(self, q: Query, p: Parsed, state: ConversationState, followup: bool,
+                     has_entity: bool) -> Answer | None:
         k = self.knowledge
         years = [y for y in p.years if q.since is None or y != q.since]
         if p.ordinal is not None:
@@ -431,7 +439,8 @@ class Engine:
             if target is None:
                 return self.plain("no_edition", q.lang, q.intent, year="?", years=", ".join(map(str, k.years)))
             q.year, q.year_explicit = target, True
-        elif followup and state.year is not None and not (q.intent == "series") and not q.fresh:
+        elif followup and state.year is not None and not (q.intent == "series") and not q.fresh and (
+                p.followup or not has_entity):
             q.year = state.year
         return None
 

@@ -38,6 +38,7 @@ class Query:
     ranking_kinds: bool = False  # a ranking of kinds of structure rather than of channels
     compare: list[str] = field(default_factory=list)  # channels or kinds named together, to compare
     over_years: bool = False
+    by_change: str | None = None  # "down" / "up": rank by the change on the previous edition ("le plus baissé")
     fresh: bool = False  # a follow-up that changed subject: defaults apply, not the conversation's year  # a methodology count across editions
     structures: list[str] = field(default_factory=list)  # structure names from the conversation
     confidence: float = 0.9
