@@ -123,6 +123,14 @@ async def test_defer_attachment_and_file_followup(fake_discord: FakeDiscord, tin
         assert tiny.uploaded == b"year: 2020\n"
 
 
+async def test_a_response_after_three_seconds_is_refused(fake_discord: FakeDiscord, tiny: TinyClient) -> None:  # noqa: F811,E501
+    fake_discord.rest.interaction_deadline = 0.0  # every response is late
+    async with fake_discord.running(tiny):
+        interaction = await fake_discord.slash("echo", {"text": "hello"})
+        late = await fake_discord.wait_for_response(lambda s: s.kind == "late_callback")
+        assert late.interaction_id == interaction.id and interaction.all() == [late]
+
+
 async def test_autocomplete(fake_discord: FakeDiscord, tiny: TinyClient) -> None:  # noqa: F811
     async with fake_discord.running(tiny):
         choices = await fake_discord.autocomplete("pick", {"fruit": "ap"}, focused="fruit")

@@ -24,7 +24,8 @@ class Sent:
 
     kind: "callback" (interactions/{id}/{token}/callback), "followup" (POST webhooks/{app}/{token}),
     "edit_original" (PATCH .../messages/@original), "edit_followup", "channel_message"
-    (POST channels/{id}/messages), "edit_message" (PATCH channels/{id}/messages/{id}).
+    (POST channels/{id}/messages), "edit_message" (PATCH channels/{id}/messages/{id}),
+    "late_callback" (a first response after Discord's 3 s: refused with 404 Unknown interaction).
     """
 
     kind: str

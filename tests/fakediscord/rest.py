@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,7 @@ class InteractionRecord:
     user: p.FakeUser
     payload: dict[str, Any]
     acknowledged: bool = False
+    created: float = field(default_factory=time.monotonic)
     original_message_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
 
@@ -57,6 +59,7 @@ class RestApi:
         self.messages: dict[int, dict[str, Any]] = {}
         self.interactions: dict[str, InteractionRecord] = {}  # by token
         self.cdn: dict[str, tuple[bytes, str]] = {}  # path -> (content, content type)
+        self.interaction_deadline = 3.0  # seconds to the first response, as on Discord
 
     def routes(self) -> list[web.RouteDef]:
         api = "/api/v{version:\\d+}"
@@ -254,6 +257,10 @@ class RestApi:
         body, files = await self._read_body(request)
         if record.acknowledged:
             return error(400, 40060, "Interaction has already been acknowledged.")
+        if time.monotonic() - record.created > self.interaction_deadline:
+            await self.sent.add(Sent("late_callback", request.method, request.path, body, files,
+                                     interaction_id=record.id, channel_id=record.channel_id))
+            return error(404, 10062, "Unknown interaction")
         record.acknowledged = True
         kind = int(body.get("type", 0))
         data = body.get("data") or {}
