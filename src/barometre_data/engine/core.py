@@ -9,6 +9,7 @@ from ..knowledge import Knowledge
 from .answer import Answer, ConversationState
 from .answers import Answerer, Reply
 from .lexicon import Lexicon, load_lexicon
+from .normalize import fold
 from .matcher import EntityMatcher, build_matcher
 from .parser import Parsed, parse
 from .query import COMPATIBLE, NATURAL_INTENT, Query
@@ -234,9 +235,12 @@ class Engine:
             q.intent, q.attribute = "attribute", self.pick_attribute(p.attributes)
         elif "best_year" in intents:
             q.intent = "series"
-        elif len(chans) >= 2 or len(kinds) >= 2:
+        elif (len(chans) >= 2 or len(kinds) >= 2) and not intents & {"laureate", "palmares"} and not cats:
             q.intent, q.compare, q.superlative = "ranking", (chans if len(chans) >= 2 else kinds), None
             q.ranking_kinds = len(chans) < 2
+        elif "ranking" in intents and q.superlative and q.ranking_kinds and not places and not chans and \
+                subjects in ([], ["global"]) and not intents & {"laureate", "palmares"}:
+            q.intent, q.subject = "ranking", None  # "quel type de structure avait la meilleure moyenne ?"
         elif "series" in intents and not places and not cats and not (len(p.years) == 1 and not p.since):
             q.intent = "series"
         elif "ranking" in intents and not places and not subjects and (not cats or "score" in intents) and (
@@ -269,6 +273,12 @@ class Engine:
             return Resolved(answer=self.plain("help", lang, "help"))
         elif "greeting" in intents and not (p.years or p.relative):
             return Resolved(answer=self.plain("greeting", lang, "help"))
+
+        other = self.other_subject(p)
+        if other and not places and q.intent != "structure" and ((not has_entity and not topic) or (
+                q.intent in ("method", "overview", "score") and other[1])):
+            answer = self.plain("other_subject", lang, "unknown", name=other[0])
+            return Resolved(answer=answer)
 
         says_something = bool(p.followup or has_entity or p.years or p.relative or p.ordinal or p.attributes
                               or intents or topic or p.comparison)
@@ -343,7 +353,7 @@ class Engine:
             topics.discard("categories")  # "les catégories" in "qui a gagné dans toutes les catégories"
         if "channels" in topics and (chans or intents & {"ranking", "series"}):
             topics.discard("channels")
-        if topics & {"edition_number", "name"} and intents & set(FACT_INTENTS):
+        if topics & {"edition_number", "name"} and (intents & set(FACT_INTENTS) or chans or subjects or p.hits):
             topics -= {"edition_number", "name"}
         if "presentation" in topics and (chans or subjects) and "score" in intents:
             topics.discard("presentation")
@@ -364,7 +374,8 @@ class Engine:
         lex = self.lexicon
         known = lex.stopwords | lex.cue_words | lex.english | lex.french | lex.edition_words
         raw = p.raw.split()
-        capitalised = {w.strip("?!.,;:«»\"'()").lower() for w in raw[1:] if w[:1].isupper()}
+        capitalised = {fold(w) for n, w in enumerate(raw) if n > 0 and w[:1].isupper()
+                       and fold(raw[n - 1]) not in lex.greetings}
         asks_ever = any(w in ("deja", "jamais", "ever", "already", "t") for w in p.words)
         names = [w for i, w in enumerate(p.words)
                  if i not in covered and w not in known and not w.isdigit() and len(w) >= 3
@@ -375,6 +386,31 @@ class Engine:
         originals = [w.strip("?!.,;:«»\"'()") for w in raw]
         pretty = [o for o in originals if o and o.lower() in names]
         return " ".join(pretty) if pretty else " ".join(names)
+
+    def other_subject(self, p: Parsed) -> tuple[str, bool] | None:
+        """A capitalised name the data does not know ("baromètre Delouvrier", "l'ADEME"), and whether it
+        is what the question is about (right after an article or "baromètre")."""
+        covered = {i for h in p.hits for i in range(h.start, h.end)}
+        lex = self.lexicon
+        known = lex.stopwords | lex.cue_words | lex.known_words | lex.edition_words
+        raw = p.raw.replace("’", "'").split()
+        for n, token in enumerate(raw):
+            word = token.strip("?!.,;:«»\"()[]")
+            if "'" in word:
+                word = word.split("'")[-1]
+            if len(word) < 4 or not word[:1].isupper() or n == 0:
+                continue
+            if raw[n - 1][-1:] in ".?!" or fold(raw[n - 1]) in lex.greetings:
+                continue  # a new sentence, or right after a greeting
+            folded = fold(word)
+            if not folded or folded in known or any(ch.isdigit() for ch in folded):
+                continue
+            index = next((i for i, w in enumerate(p.words) if w == folded.split()[0]), None)
+            if index is None or index in covered:
+                continue
+            before = p.words[index - 1] if index > 0 else ""
+            return word, before in ("l", "le", "la", "les", "barometre", "du", "de", "des", "the")
+        return None
 
     def merge(self, q: Query, state: ConversationState, has_entity: bool) -> None:
         """Completes a follow-up question with what the conversation was about."""

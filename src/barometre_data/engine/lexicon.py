@@ -32,6 +32,8 @@ class Lexicon:
     edition_words: frozenset[str] = field(default_factory=frozenset)
     type_words: dict[str, frozenset[str]] = field(default_factory=dict)
     cue_words: frozenset[str] = field(default_factory=frozenset)  # every word of every cue
+    known_words: frozenset[str] = field(default_factory=frozenset)
+    greetings: frozenset[str] = field(default_factory=frozenset)
 
     def find(self, words: list[str], names: frozenset[str] = frozenset()) -> list[tuple[Cue, int, int]]:
         """The cues of a question with their word spans (start, end); `names` (words that name an
@@ -75,4 +77,6 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         edition_words=frozenset(_phrases(raw["edition_words"])),
         type_words={k: frozenset(_phrases(v)) for k, v in raw["type_words"].items()},
         cue_words=cue_words,
+        known_words=frozenset(_phrases(raw["known_words"])),
+        greetings=frozenset(_phrases(raw["intents"]["greeting"])),
     )

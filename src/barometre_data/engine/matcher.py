@@ -77,7 +77,8 @@ def build_matcher(knowledge: Knowledge, lexicon: Lexicon) -> EntityMatcher:
 
     def add_place(text: str | None, field_: str, structure: Structure, label: str) -> None:
         key = fold(text or "")
-        if len(key) < 3 or key in vocab_phrases or key in lexicon.stopwords or key in lexicon.cue_words:
+        if len(key) < 3 or key in vocab_phrases or key in lexicon.stopwords or key in lexicon.cue_words \
+                or key in lexicon.known_words:
             return
         entry = by_key.setdefault(key, {"label": label, "field": field_, "structures": {}})
         if PLACE_FIELDS.index(field_) < PLACE_FIELDS.index(entry["field"]):
