@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from barometre_data.engine import ConversationState, Engine  # noqa: E402
 from barometre_data.engine.normalize import fold  # noqa: E402
-from barometre_data.knowledge import Award, Edition, Knowledge, Score, Structure  # noqa: E402
+from barometre_data.knowledge import Award, Edition, Knowledge, Structure  # noqa: E402
 from barometre_data.loader import load_dir  # noqa: E402
 
 QUESTIONS = [

@@ -10,26 +10,16 @@ LOG_LEVEL            DEBUG, INFO (default), WARNING, ERROR
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dotenv import dotenv_values
-
-from barometre_data.config import Settings, project_dir
+from barometre_data.config import Settings, project_dir, read_environment
 
 # Three base64url parts separated by dots: the bot's id, a timestamp, an HMAC.
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{16,}")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-
-
-def _values(environ: Mapping[str, str] | None, env_file: Path) -> dict[str, str]:
-    """The environment over the .env file, values stripped, empty ones dropped."""
-    values: dict[str, str | None] = dict(dotenv_values(env_file)) if env_file.is_file() else {}
-    values.update(os.environ if environ is None else environ)
-    return {name: value.strip() for name, value in values.items() if value and value.strip()}
 
 
 class ConfigError(Exception):
@@ -80,7 +70,7 @@ class BotConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> BotConfig:
         """Settings from `environ` (default os.environ) over `.env`; ConfigError names what is wrong."""
         env_file = project_dir() / ".env" if env_file is None else env_file
-        values = _values(environ, env_file)
+        values = read_environment(environ, env_file)
         get = values.get
         token = check_token(get("DISCORD_TOKEN"))
         dev_guild = _ids("BOT_DEV_GUILD_ID", get("BOT_DEV_GUILD_ID"))
@@ -102,4 +92,4 @@ class BotConfig:
 def token_in_environment(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> bool:
     """Whether a DISCORD_TOKEN is set at all (env or .env), valid or not."""
     env_file = project_dir() / ".env" if env_file is None else env_file
-    return bool(_values(environ, env_file).get("DISCORD_TOKEN"))
+    return bool(read_environment(environ, env_file).get("DISCORD_TOKEN"))

@@ -159,7 +159,7 @@ class Facts(commands.Cog):
     @app_commands.command(name=W.name("aide"), description=W.description("aide"))
     async def aide(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction)
-        answer = self.bot.service.engine.plain("help", lang, "help")
+        answer = await self.bot.service.command("help", lang=lang)
         await send_answer(interaction, answer, ephemeral=True)
 
 

@@ -31,6 +31,15 @@ def async_database_url(url: str) -> str:
     return url
 
 
+def read_environment(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> dict[str, str]:
+    """`environ` (default: os.environ) over the `.env` file (default: <project>/.env); values stripped,
+    empty ones dropped. The one reader of settings, for the data side and the bot."""
+    env_file = project_dir() / ".env" if env_file is None else env_file
+    values: dict[str, str | None] = dict(dotenv_values(env_file)) if env_file.is_file() else {}
+    values.update(os.environ if environ is None else environ)
+    return {name: value.strip() for name, value in values.items() if value and value.strip()}
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
@@ -46,13 +55,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> "Settings":
         """Settings from `environ` (default: os.environ) over the `.env` file (default: <project>/.env)."""
         root = project_dir()
-        env_file = root / ".env" if env_file is None else env_file
-        values: dict[str, str | None] = dict(dotenv_values(env_file)) if env_file.is_file() else {}
-        values.update(os.environ if environ is None else environ)
-
-        def get(name: str) -> str | None:
-            value = values.get(name)
-            return value.strip() if value and value.strip() else None
+        values = read_environment(environ, env_file)
+        get = values.get
 
         database_url = get("DATABASE_URL")
         data_dir = get("BAROMETRE_DATA_DIR")

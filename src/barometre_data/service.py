@@ -103,6 +103,8 @@ class BarometreService:
     async def command(self, intent: str, conversation: Hashable = None, lang: str = "fr", **slots: Any) -> Answer:
         """A structured question (slash commands): intent laureate / palmares / score / series / ranking /
         method, with slots category, channel, subject, kind, year, topic..."""
+        if intent == "help":
+            return self._engine.plain("help", lang, "help")
         year = slots.pop("year", None)
         query = Query(intent=intent, lang=lang, year=year, year_explicit=year is not None, confidence=1.0, **slots)
         state = self.conversations.get(conversation)
