@@ -5,6 +5,7 @@ found=False with what the data does hold."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..knowledge import Award, Edition, Knowledge, Score, Structure
@@ -162,12 +163,13 @@ class Answerer:
             return Reply(text, False, year=year, suggestions=[str(y) for y in years])
         awards = sorted(edition.awards, key=lambda a: (a.category is None, list(edition.categories).index(a.category)
                                                         if a.category in edition.categories else 99, a.rank or 99))
+        shared = Counter(a.category for a in awards)  # ranks matter where a category has several laureates
         total = edition.laureates_count.value if edition.laureates_count else None
         head = self.w.t("palmares_head_total", lang, year=year, count=len(awards), total=total) \
             if total and total > len(awards) else self.w.t("palmares_head", lang, year=year, count=len(awards))
         lines = [head] + self.clip([self.w.t("palmares_line", lang,
                                              category=self.category_label(a.category, lang, edition),
-                                             who=self.who(a, lang, with_rank=True))
+                                             who=self.who(a, lang, with_rank=shared[a.category] > 1))
                                     for a in awards[:MAX_LINES + 1]], lang)
         if len(awards) > MAX_LINES + 1:
             lines[-1] = self.w.t("more", lang, count=len(awards) - MAX_LINES)
