@@ -22,11 +22,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from .config import Settings, async_database_url
 from .knowledge import Count, Edition, Knowledge, Score, TextList
 from .loader import VOCABULARY_FILE, DataErrors, LoadResult, load_dir
-from .store import Store
 from . import chat
+from .store import Store
 
 
 @dataclass(frozen=True)
@@ -90,32 +92,7 @@ async def load(args: argparse.Namespace, settings: Settings) -> int:
 
 # --------------------------------------------------------------------------- facts
 
-_FACT_WORDS = {
-    "fr": {
-        "completeness": "complétude", "published": "publication", "presentation": "présentation",
-        "structures_audited": "structures auditées", "audits_per_structure": "audits par structure",
-        "mystery_citizens": "citoyens mystères", "criteria_count": "critères",
-        "laureates_count": "lauréats annoncés", "audit_periods": "périodes d'audit", "channels": "canaux",
-        "determinants": "déterminants", "scores": "scores", "awards": "lauréats connus", "facts": "faits",
-        "gaps": "lacunes", "derived": "déduit", "best": "meilleur", "worst": "moins bon",
-        "no_category": "catégorie non précisée", "mention": "mention", "rank": "rang",
-        "none": "aucune édition dans la base", "unknown_year": "aucune édition {year} (éditions : {years})",
-        "edition": "{n}{suffix} édition",
-        "channel": "canal", "kind": "type", "structure": "structure",
-    },
-    "en": {
-        "completeness": "completeness", "published": "published", "presentation": "presentation",
-        "structures_audited": "structures audited", "audits_per_structure": "audits per structure",
-        "mystery_citizens": "mystery citizens", "criteria_count": "criteria",
-        "laureates_count": "laureates announced", "audit_periods": "audit periods", "channels": "channels",
-        "determinants": "determinants", "scores": "scores", "awards": "known laureates", "facts": "facts",
-        "gaps": "gaps", "derived": "derived", "best": "best", "worst": "worst",
-        "no_category": "category not stated", "mention": "mention", "rank": "rank",
-        "none": "no edition in the store", "unknown_year": "no {year} edition (editions: {years})",
-        "edition": "{n}{suffix} edition",
-        "channel": "channel", "kind": "kind", "structure": "structure",
-    },
-}
+_FACT_WORDS = yaml.safe_load((Path(__file__).with_name("facts_wording.yaml")).read_text(encoding="utf-8"))
 
 
 def _ordinal(n: int, lang: str) -> str:
