@@ -15,9 +15,6 @@ from .parser import Parsed, parse
 from .query import COMPATIBLE, NATURAL_INTENT, Query
 from .wording import Wording, load_wording
 
-BEST_WORDS = frozenset("meilleur meilleure meilleurs meilleures mieux best highest strongest top haut fort".split())
-WORST_WORDS = frozenset("pire pires moins worst lowest weakest faible bas dernier derniere last".split())
-KIND_WORDS = frozenset("type types structure structures kind kinds sorte categorie".split())
 TOPIC_PRIORITY = ("categories", "laureates_count", "criteria_count", "audits_per_structure", "mystery_citizens",
                   "structures_audited", "audit_periods", "determinants", "presentation", "channels", "name",
                   "edition_number")
@@ -153,9 +150,7 @@ class Engine:
                       lang=lang, suggestions=self.example_questions(lang) if intent in ("unknown", "help") else [])
 
     def example_questions(self, lang: str) -> list[str]:
-        if lang == "en":
-            return ["Who won in 2020?", "What was the phone score?", "Overall score over the years"]
-        return ["Qui a gagné en 2020 ?", "Quel est le score du téléphone ?", "Évolution du score global"]
+        return list(self.wording.tables.get(lang, self.wording.tables["fr"])["examples"])
 
     def resolve(self, p: Parsed, state: ConversationState) -> Resolved:
         lang = p.lang or state.lang or "fr"
@@ -208,12 +203,11 @@ class Engine:
         q.places = places
         q.since = p.since
         q.superlative = self.superlative(p.words)
-        q.ranking_kinds = bool(kinds and not chans) or any(w in KIND_WORDS for w in p.words)
+        q.ranking_kinds = bool(kinds and not chans) or self.lexicon.has(p.words, "kinds")
 
         topic = self.pick_topic(p, intents, chans, subjects)
         unknown_name = self.unknown_name(p) if intents & {"laureate", "palmares"} else None
-        channel_words = any(w in self.lexicon.type_words["channel"] and w not in ("score", "note", "par", "via")
-                            for w in p.words)
+        channel_words = self.lexicon.has(p.words, "channels")
         if "best_year" in intents and not q.superlative:
             intents.discard("best_year")
         if "score" in intents and not intents & {"laureate", "palmares"} and cats and not kinds:
@@ -223,7 +217,7 @@ class Engine:
                 q.kind, q.category, cats = kinds[0], None, []
         if "laureate" in intents and p.attributes & {"department", "category"} and not places and not cats:
             # "quel département a gagné ?": the category of départements (or regions)
-            wanted = "regions" if any(w in ("region", "regions") for w in p.words) else "departements"
+            wanted = "regions" if self.lexicon.has(p.words, "regions") else "departements"
             if p.attributes & {"department"} and wanted in self.knowledge.vocabulary.categories:
                 cats, p.attributes = [wanted], set()
                 q.category = wanted
@@ -300,10 +294,7 @@ class Engine:
                 return Resolved(answer=self.plain("unknown", lang, "unknown"))
 
         if q.intent == "ranking":
-            if any(w.startswith(("baiss", "recul", "diminu", "drop", "fell", "decreas", "declin")) for w in p.words):
-                q.by_change = "down"
-            elif any(w.startswith(("hauss", "progress", "augment", "rose", "increas", "improv")) for w in p.words):
-                q.by_change = "up"
+            q.by_change = self.lexicon.change_direction(p.words)
         problem = self.resolve_year(q, p, state, followup, has_entity)
         if problem is not None:
             return Resolved(answer=problem)
@@ -339,8 +330,8 @@ class Engine:
                       suggestions=suggestions)
 
     def superlative(self, words: list[str]) -> str | None:
-        best = any(w in BEST_WORDS for w in words)
-        worst = any(w in WORST_WORDS for w in words)
+        best = self.lexicon.has(words, "best")
+        worst = self.lexicon.has(words, "worst")
         if best and not worst:
             return "best"
         if worst and not best:
@@ -376,11 +367,11 @@ class Engine:
         raw = p.raw.split()
         capitalised = {fold(w) for n, w in enumerate(raw) if n > 0 and w[:1].isupper()
                        and fold(raw[n - 1]) not in lex.greetings}
-        asks_ever = any(w in ("deja", "jamais", "ever", "already", "t") for w in p.words)
+        asks_ever = lex.has(p.words, "ever")
         names = [w for i, w in enumerate(p.words)
                  if i not in covered and w not in known and not w.isdigit() and len(w) >= 3
                  and w not in lex.ordinals and (w in capitalised or asks_ever)]
-        names = [w for w in names if w not in ("deja", "jamais", "ever", "already", "annee", "elle", "il")]
+        names = [w for w in names if w not in lex.word_sets["not_names"]]
         if not names:
             return None
         originals = [w.strip("?!.,;:«»\"'()") for w in raw]

@@ -34,6 +34,20 @@ class Lexicon:
     cue_words: frozenset[str] = field(default_factory=frozenset)  # every word of every cue
     known_words: frozenset[str] = field(default_factory=frozenset)
     greetings: frozenset[str] = field(default_factory=frozenset)
+    word_sets: dict[str, frozenset[str]] = field(default_factory=dict)
+    change_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def has(self, words: list[str], word_set: str) -> bool:
+        """Whether any of `words` is in the lexicon's word set `word_set` (best, worst, kinds...)."""
+        wanted = self.word_sets[word_set]
+        return any(w in wanted for w in words)
+
+    def change_direction(self, words: list[str]) -> str | None:
+        """'down' / 'up' when the words speak of a fall or a rise ("le plus baissé"), else None."""
+        for direction, prefixes in self.change_prefixes.items():
+            if any(w.startswith(prefixes) for w in words):
+                return direction
+        return None
 
     def find(self, words: list[str], names: frozenset[str] = frozenset()) -> list[tuple[Cue, int, int]]:
         """The cues of a question with their word spans (start, end); `names` (words that name an
@@ -79,4 +93,6 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         cue_words=cue_words,
         known_words=frozenset(_phrases(raw["known_words"])),
         greetings=frozenset(_phrases(raw["intents"]["greeting"])),
+        word_sets={k: frozenset(_phrases(v)) for k, v in raw["word_sets"].items()},
+        change_prefixes={k: tuple(_phrases(v)) for k, v in raw["change_prefixes"].items()},
     )
