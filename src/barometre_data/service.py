@@ -75,6 +75,7 @@ class BarometreService:
         settings = settings or Settings.from_env()
         store = await Store.from_settings(settings)
         try:
+            await _catch_up_with_data_dir(store, settings)
             knowledge = await store.knowledge()
             engine = await asyncio.to_thread(Engine, knowledge)
         except BaseException:
@@ -212,6 +213,20 @@ class BarometreService:
 
     async def stats(self, limit: int = 10) -> QueryStats:
         return await self.store.query_stats(limit)
+
+
+async def _catch_up_with_data_dir(store: Store, settings: Settings) -> None:
+    """data/ is the source of truth: at start, import what changed in it since the store was filled
+    (nothing when nothing changed). Invalid files are reported in the log and the store keeps serving
+    what it holds; an admin sees the errors with `barometre check` or /recharger."""
+    result = await asyncio.to_thread(load_dir, settings.data_dir)
+    if not result.ok:
+        log.warning("data folder %s has %d error(s); serving the data already in the store (first: %s)",
+                    settings.data_dir, len(result.errors), result.errors[0])
+        return
+    summary = await store.import_data(result)
+    if not summary.empty:
+        log.info("store updated from %s: %s", settings.data_dir, summary.render("en", limit=5).replace("\n", "; "))
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
