@@ -213,13 +213,11 @@ class Answerer:
             head = self.w.t("structure_head", lang, query=query_text)
         if q.year is not None and q.year_explicit:
             in_year = [a for a in awards if a.year == q.year]
-            if not in_year:
-                others = sorted({a.year for a in awards})
-                text = self.w.t("structure_never", lang, query=query_text, partial=self.partial_years()) \
-                    if not others else head + "\n" + "\n".join(self.structure_line(a, lang) for a in awards)
-                return Reply(self.w.t("laureate_none_year", lang, year=q.year).replace(".", "") +
-                             f" — {query_text}.\n" + text if others else text, False, year=q.year,
-                             suggestions=[str(y) for y in others])
+            if not in_year:  # it won, but not that year: say so, and what it did win
+                lines = [self.w.t("structure_not_in_year", lang, query=query_text, year=q.year)]
+                lines += self.clip([self.structure_line(a, lang) for a in awards], lang)
+                return Reply("\n".join(lines), False, year=q.year, sources=_dedupe(u for a in awards for u in a.sources),
+                             suggestions=[str(y) for y in sorted({a.year for a in awards})])
             awards = in_year
         lines = [head] + self.clip([self.structure_line(a, lang) for a in awards[:MAX_LINES + 1]], lang)
         if len(awards) > MAX_LINES + 1:
@@ -523,8 +521,6 @@ class Answerer:
         missing = [y for y in self.k.years if y >= first and y not in {s.year for s in rows}]
         if missing:
             lines.append(self.w.t("series_missing_years", lang, years=self.years_text(missing)))
-        if len({s.unit for s in rows}) > 1:
-            pass
         reply = Reply("\n".join(lines), True, year=rows[-1].year, sources=[u for s in rows for u in s.sources],
                       series=points)
         return self.finish(reply, lang)
@@ -560,8 +556,6 @@ class Answerer:
             text = self.w.t("method_missing", lang, year=year if year else self.years_text(self.k.years))
             if has:
                 text += " " + self.w.t("available_in", lang, years=self.years_text(has))
-            if year is not None and topic == "laureates_count":
-                pass
             return Reply(text, False, year=year, suggestions=[str(y) for y in has])
         edition = self.k.editions[year]
         value = self.value_of(edition, field_name, topic)
