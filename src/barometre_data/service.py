@@ -224,7 +224,12 @@ async def _catch_up_with_data_dir(store: Store, settings: Settings) -> None:
         log.warning("data folder %s has %d error(s); serving the data already in the store (first: %s)",
                     settings.data_dir, len(result.errors), result.errors[0])
         return
-    summary = await store.import_data(result)
+    try:
+        summary = await store.import_data(result)
+    except Exception:  # e.g. another process importing the same change at the same moment
+        log.warning("could not bring the store up to date with %s; serving what it holds", settings.data_dir,
+                    exc_info=True)
+        return
     if not summary.empty:
         log.info("store updated from %s: %s", settings.data_dir, summary.render("en", limit=5).replace("\n", "; "))
 

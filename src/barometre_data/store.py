@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -268,8 +268,7 @@ class Store:
         settings = Settings.from_env() if url is None or (autoload and data_dir is None) else None
         store = cls(_create_engine(async_database_url(url) if url else settings.database_url))
         try:
-            async with store.engine.begin() as connection:
-                await connection.run_sync(SQLModel.metadata.create_all, tables=[t.__table__ for t in ALL_TABLES])
+            await store._create_tables()
             if autoload and not await store.has_data():
                 directory = Path(data_dir) if data_dir is not None else settings.data_dir
                 await store._fill(directory)
@@ -277,6 +276,20 @@ class Store:
             await store.close()
             raise
         return store
+
+    async def _create_tables(self, attempts: int = 5) -> None:
+        """Create the missing tables. Several processes may start on one new database at once: the
+        one that loses the race sees "already exists", waits a moment, and finds the tables there."""
+        for attempt in range(attempts):
+            try:
+                async with self.engine.begin() as connection:
+                    await connection.run_sync(SQLModel.metadata.create_all,
+                                              tables=[t.__table__ for t in ALL_TABLES])
+                return
+            except (OperationalError, ProgrammingError, IntegrityError):
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(0.2 * (attempt + 1))
 
     @classmethod
     async def from_settings(cls, settings: Settings, *, autoload: bool = True) -> "Store":
