@@ -104,3 +104,27 @@ async def test_help_command(tmp_path, mini_data):
         assert not answer.found and "barometer" in answer.text and answer.suggestions
     finally:
         await service.close()
+
+
+async def test_questions_asked_during_a_reload_are_all_answered(tmp_path, mini_data):
+    import asyncio
+
+    service = await open_service(tmp_path, mini_data)
+    try:
+        path = mini_data / "2020.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("channel: telephone, value: 81",
+                                                                "channel: telephone, value: 83"), encoding="utf-8")
+
+        async def ask_while_reloading():
+            answers = []
+            for _ in range(40):
+                answers.append(await service.ask("score du téléphone en 2020", conversation=len(answers)))
+                await asyncio.sleep(0)
+            return answers
+
+        report, answers = await asyncio.gather(service.reload(), ask_while_reloading())
+        assert report.ok and not report.summary.empty
+        assert all(a.found and ("81" in a.text or "83" in a.text) for a in answers)
+        assert "83" in (await service.ask("score du téléphone en 2020")).text
+    finally:
+        await service.close()
