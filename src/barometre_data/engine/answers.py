@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..knowledge import Award, Edition, Knowledge, Score, Structure
 from .matcher import Place
+from .normalize import fold
 from .query import Query
 from .wording import Wording
 
@@ -33,7 +34,9 @@ def _dedupe(urls) -> list[str]:
 
 
 class Answerer:
-    def __init__(self, knowledge: Knowledge, wording: Wording, places: dict[str, Place]) -> None:
+    def __init__(self, knowledge: Knowledge, wording: Wording, places: dict[str, Place],
+                 fact_prefixes: dict[str, tuple[str, ...]] | None = None) -> None:
+        self.fact_prefixes = fact_prefixes or {}
         self.k = knowledge
         self.w = wording
         self.places = places
@@ -295,6 +298,10 @@ class Answerer:
 
     # ------------------------------------------------------------------ scores
     def subject_of(self, q: Query) -> tuple[str, str | None]:
+        if q.about_structures:  # a structure's own score (its channel figures, if any, are in its note)
+            named = next((name for name in q.structures if name in self.structure_scores), None)
+            if named:
+                return "structure", named
         if q.channel:
             return "channel", q.channel
         if q.kind:
@@ -337,6 +344,9 @@ class Answerer:
     def score(self, q: Query) -> Reply:
         lang = q.lang
         subject, target = self.subject_of(q)
+        if q.about_structures and subject != "structure":
+            return Reply(self.w.t("structure_no_score", lang, name=self.w.join(q.structures[:3], lang)), False,
+                         year=q.year, structures=q.structures)
         if subject == "global" and q.places and not (q.channel or q.kind or q.subject):
             structures, _ = self.structures_of(q.places)
             name = next(iter(structures)).name if structures else (q.place_text or "")
@@ -374,7 +384,8 @@ class Answerer:
             notes.append(self.w.t("derived", lang, rule=s.rule))
         elif note and s.value is not None and subject not in ("kind", "structure"):
             notes.append(self.w.t("note", lang, note=note))
-        reply = Reply(text, True, year=year, sources=list(s.sources))
+        reply = Reply(text, True, year=year, sources=list(s.sources),
+                      structures=[target] if subject == "structure" and target else [])
         return self.finish(reply, lang, notes)
 
     def unit(self, unit: str, lang: str) -> str:
@@ -541,6 +552,8 @@ class Answerer:
             return self.presentation(q)
         if topic == "categories":
             return self.categories(q)
+        if topic in self.fact_prefixes:
+            return self.facts_about(q, topic)
         if topic == "name":
             year = q.year if q.year is not None else self.k.years[-1]
             edition = self.k.editions[year]
@@ -603,6 +616,27 @@ class Answerer:
                 return len(edition.awards), [u for a in edition.awards for u in a.sources]
             return None
         return getattr(edition, field_name)
+
+    def facts_about(self, q: Query, topic: str) -> Reply:
+        """The free-text facts of an edition on a topic (its launch, registration...), found by the
+        beginnings of words of lexicon.yaml's fact_prefixes."""
+        lang, prefixes = q.lang, self.fact_prefixes[topic]
+
+        def matching(edition: Edition) -> list:
+            return [f for f in edition.facts if any(w.startswith(prefixes) for w in fold(f.text).split())]
+
+        has = [y for y in self.k.years if matching(self.k.editions[y])]
+        year = q.year if q.year is not None else self.latest(has)
+        facts = matching(self.k.editions[year]) if year in self.k.editions else []
+        if not facts:
+            text = self.w.t("method_missing", lang, year=year if year else self.years_text(self.k.years))
+            if has:
+                text += " " + self.w.t("available_in", lang, years=self.years_text(has))
+            return Reply(text, False, year=year, suggestions=[str(y) for y in has])
+        lines = [self.w.t("fact_line", lang, year=year, text=(f.en if lang == "en" and f.en else f.text))
+                 for f in facts]
+        return self.finish(Reply("\n".join(lines), True, year=year, sources=[u for f in facts for u in f.sources]),
+                           lang)
 
     def categories(self, q: Query) -> Reply:
         lang = q.lang

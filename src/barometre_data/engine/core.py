@@ -15,7 +15,7 @@ from .parser import Parsed, parse
 from .query import COMPATIBLE, NATURAL_INTENT, Query
 from .wording import Wording, load_wording
 
-TOPIC_PRIORITY = ("categories", "laureates_count", "criteria_count", "audits_per_structure", "mystery_citizens",
+TOPIC_PRIORITY = ("launch", "categories", "laureates_count", "criteria_count", "audits_per_structure", "mystery_citizens",
                   "structures_audited", "audit_periods", "determinants", "presentation", "channels", "name",
                   "edition_number")
 FACT_INTENTS = ("laureate", "palmares", "score", "ranking", "series", "best_year")
@@ -35,7 +35,7 @@ class Engine:
         self.lexicon = lexicon or load_lexicon()
         self.wording = wording or load_wording()
         self.matcher: EntityMatcher = build_matcher(knowledge, self.lexicon)
-        self.answerer = Answerer(knowledge, self.wording, self.matcher.places)
+        self.answerer = Answerer(knowledge, self.wording, self.matcher.places, self.lexicon.fact_prefixes)
         self._by_number = {e.number: y for y, e in knowledge.editions.items() if e.number}
 
     # ------------------------------------------------------------------ public
@@ -251,6 +251,8 @@ class Engine:
         elif cats:
             q.intent = "laureate"
             q.kind = None
+        elif kinds and not (chans or subjects) and intents & {"laureate", "palmares"}:
+            q.intent, q.kind = "palmares", None  # "quelles autres villes ont été distinguées ?"
         elif chans or subjects or kinds:
             q.intent = "score"
         elif unknown_name:
@@ -267,6 +269,14 @@ class Engine:
             return Resolved(answer=self.plain("help", lang, "help"))
         elif "greeting" in intents and not (p.years or p.relative):
             return Resolved(answer=self.plain("greeting", lang, "help"))
+
+        earlier = state.entities or {}
+        if self.lexicon.has(p.words, "pronouns") and earlier.get("structures") and not places and not cats \
+                and q.intent in ("score", "attribute"):
+            q.structures, q.about_structures = list(earlier["structures"]), True  # "quel score pour eux ?"
+        if p.versus and len(chans) == 1 and earlier.get("channel") not in (None, chans[0]):
+            q.intent, q.compare, q.superlative = "ranking", [earlier["channel"], chans[0]], None
+            q.ranking_kinds = False
 
         other = self.other_subject(p)
         if other and not places and q.intent != "structure" and ((not has_entity and not topic) or (
@@ -459,6 +469,9 @@ class Engine:
                 answer.year = q.year
                 answer.suggestions = [str(y) for y in k.years[-3:]]
                 return answer
+        elif p.relative == "same":  # "cette année-là": the conversation's year
+            if state.year is not None:
+                q.year, q.year_explicit = state.year, True
         elif p.relative and not (p.comparison and p.relative == "previous"):
             base = state.year if followup and state.year else None
             q.relative = p.relative
@@ -466,8 +479,9 @@ class Engine:
             if target is None:
                 return self.plain("no_edition", q.lang, q.intent, year="?", years=", ".join(map(str, k.years)))
             q.year, q.year_explicit = target, True
-        elif followup and state.year is not None and not (q.intent == "series") and not q.fresh and (
-                p.followup or not has_entity):
+        elif state.intent and state.year is not None and q.intent != "series" and not q.fresh and (
+                p.followup or (followup and not has_entity) or (not has_entity and not q.topic and len(p.words) <= 4)):
+            # "et le courrier ?", "c'est qui ?", "qui a gagné ?": the conversation's year
             q.year = state.year
         return None
 

@@ -36,6 +36,7 @@ class Lexicon:
     greetings: frozenset[str] = field(default_factory=frozenset)
     word_sets: dict[str, frozenset[str]] = field(default_factory=dict)
     change_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fact_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def has(self, words: list[str], word_set: str) -> bool:
         """Whether any of `words` is in the lexicon's word set `word_set` (best, worst, kinds...)."""
@@ -78,7 +79,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     for group in ("intents", "topics", "attributes", "relative_years"):
         for key, phrases in raw[group].items():
             index.add_all(_phrases(phrases), Cue(group, key))
-    for group in ("off_topic", "injection", "comparison"):
+    for group in ("off_topic", "injection", "comparison", "versus"):
         index.add_all(_phrases(raw[group]), Cue(group, group))
     cue_words = frozenset(w for phrase in index._exact for w in phrase.split())
     return Lexicon(
@@ -95,4 +96,5 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         greetings=frozenset(_phrases(raw["intents"]["greeting"])),
         word_sets={k: frozenset(_phrases(v)) for k, v in raw["word_sets"].items()},
         change_prefixes={k: tuple(_phrases(v)) for k, v in raw["change_prefixes"].items()},
+        fact_prefixes={k: tuple(_phrases(v)) for k, v in raw["fact_prefixes"].items()},
     )

@@ -80,10 +80,10 @@ def build_matcher(knowledge: Knowledge, lexicon: Lexicon) -> EntityMatcher:
         if len(key) < 3 or key in vocab_phrases or key in lexicon.stopwords or key in lexicon.cue_words \
                 or key in lexicon.known_words:
             return
-        entry = by_key.setdefault(key, {"label": label, "field": field_, "structures": {}})
+        entry = by_key.setdefault(key, {"label": label, "field": field_, "by_field": {}})
         if PLACE_FIELDS.index(field_) < PLACE_FIELDS.index(entry["field"]):
             entry.update(label=label, field=field_)
-        entry["structures"][structure] = None  # an ordered set
+        entry["by_field"].setdefault(field_, {})[structure] = None  # ordered sets
 
     for award in knowledge.awards():
         s = award.structure
@@ -100,6 +100,10 @@ def build_matcher(knowledge: Knowledge, lexicon: Lexicon) -> EntityMatcher:
 
     places: dict[str, Place] = {}
     for key, entry in by_key.items():
-        places[key] = Place(key, entry["label"], entry["field"], tuple(entry["structures"]))
+        if entry["field"] in ("department", "region"):  # "Moselle" is not "Pagny-sur-Moselle"
+            structures = entry["by_field"][entry["field"]]
+        else:
+            structures = {s: None for found in entry["by_field"].values() for s in found}
+        places[key] = Place(key, entry["label"], entry["field"], tuple(structures))
         index.add(key, Entity("place", key))
     return EntityMatcher(index, places, skip=lexicon.stopwords | lexicon.cue_words)

@@ -28,6 +28,7 @@ class Parsed:
     relative: str | None = None  # previous / next / latest / first
     followup: bool = False
     comparison: bool = False  # "par rapport à avant": the change, not another year
+    versus: bool = False  # "mieux que ...": two things compared
     off_topic: bool = False
     injection: bool = False
     too_long: bool = False
@@ -69,6 +70,8 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
             parsed.injection = True
         elif cue.group == "comparison":
             parsed.comparison = True
+        elif cue.group == "versus":
+            parsed.versus = True
     parsed.followup = lexicon.starts_followup(words)
     parsed.years = [int(m.group(1)) for m in _YEAR.finditer(text) if not _POPULATION.match(text, m.end())]
     since = _SINCE.search(text)

@@ -41,6 +41,7 @@ class Query:
     by_change: str | None = None  # "down" / "up": rank by the change on the previous edition ("le plus baissé")
     fresh: bool = False  # a follow-up that changed subject: defaults apply, not the conversation's year  # a methodology count across editions
     structures: list[str] = field(default_factory=list)  # structure names from the conversation
+    about_structures: bool = False  # "pour eux", "its": the question is about those structures
     confidence: float = 0.9
 
     def slots(self) -> dict[str, object]:
