@@ -105,6 +105,13 @@ class Answerer:
         reply.text = "\n".join(p for p in parts if p)
         return reply
 
+    def missing(self, key: str, lang: str, year: int | None, has: list[int], **values: object) -> Reply:
+        """found=False: the data lacks it for `year`; says which editions do hold it."""
+        text = self.w.t(key, lang, year=year if year else self.years_text(self.k.years), **values)
+        if has:
+            text += " " + self.w.t("available_in", lang, years=self.years_text(has))
+        return Reply(text, False, year=year, suggestions=[str(y) for y in has])
+
     def clip(self, lines: list[str], lang: str) -> list[str]:
         """At most MAX_LINES lines of a list, and how many were left out."""
         if len(lines) <= MAX_LINES:
@@ -129,10 +136,7 @@ class Answerer:
         if not awards:
             if not edition.awards and edition.laureates_count:
                 return self.unnamed(edition, lang)
-            text = self.w.t("laureate_none", lang, category=label, year=year)
-            if years:
-                text += " " + self.w.t("available_in", lang, years=self.years_text(years))
-            return Reply(text, False, year=year, suggestions=[str(y) for y in years])
+            return self.missing("laureate_none", lang, year, years, category=label)
         whos = [self.who(a, lang, with_rank=len(awards) > 1) for a in awards[:MAX_LINES]]
         if len(awards) > MAX_LINES:
             whos.append(self.w.t("more", lang, count=len(awards) - MAX_LINES))
@@ -161,9 +165,7 @@ class Answerer:
         if not edition.awards:
             if edition.laureates_count:
                 return self.unnamed(edition, lang)
-            text = self.w.t("laureate_none_year", lang, year=year) + " " + \
-                self.w.t("available_in", lang, years=self.years_text(years))
-            return Reply(text, False, year=year, suggestions=[str(y) for y in years])
+            return self.missing("laureate_none_year", lang, year, years)
         awards = sorted(edition.awards, key=lambda a: (a.category is None, list(edition.categories).index(a.category)
                                                         if a.category in edition.categories else 99, a.rank or 99))
         shared = Counter(a.category for a in awards)  # ranks matter where a category has several laureates
@@ -361,10 +363,7 @@ class Answerer:
             return Reply(self.w.t("score_missing", lang, subject=label, year=self.years_text(self.k.years)), False)
         found = [s for s in rows if s.year == year]
         if not found:
-            text = self.w.t("score_missing", lang, subject=label, year=year)
-            if years:
-                text += " " + self.w.t("available_in", lang, years=self.years_text(years))
-            return Reply(text, False, year=year, suggestions=[str(y) for y in years])
+            return self.missing("score_missing", lang, year, years, subject=label)
         s = found[0]
         note = s.note_en if lang == "en" and s.note_en else (s.note if lang == "fr" or not s.note_en else s.note)
         if lang == "en" and not s.note_en:
@@ -406,10 +405,7 @@ class Answerer:
         ranked_years = [y for y, rows in by_year.items() if sum(r.value is not None for r in rows) >= 2]
         year = q.year if q.year is not None else self.latest(ranked_years)
         if year is None or year not in by_year:
-            text = self.w.t("ranking_none", lang, year=year if year else self.years_text(self.k.years))
-            if ranked_years:
-                text += " " + self.w.t("available_in", lang, years=self.years_text(sorted(ranked_years)))
-            return Reply(text, False, year=year, suggestions=[str(y) for y in sorted(ranked_years)])
+            return self.missing("ranking_none", lang, year, sorted(ranked_years))
         rows = by_year[year]
         if q.by_change:
             return self.change_ranking(q, year, rows)
@@ -483,10 +479,7 @@ class Answerer:
         year = q.year if q.year is not None else self.latest(years)
         in_year = [s for s in rows if s.year == year]
         if not in_year:
-            text = self.w.t("kind_none", lang, year=year if year else self.years_text(self.k.years))
-            if years:
-                text += " " + self.w.t("available_in", lang, years=self.years_text(years))
-            return Reply(text, False, year=year, suggestions=[str(y) for y in years])
+            return self.missing("kind_none", lang, year, years)
         label = lambda s: self.term_label("kinds", s.target, lang)  # noqa: E731
         value = lambda s: f" ({self.w.num(s.value, lang)}{self.unit(s.unit, lang)})" if s.value is not None else ""  # noqa: E731,E501
         valued = sorted((s for s in in_year if s.value is not None), key=lambda s: -s.value)
@@ -566,10 +559,7 @@ class Answerer:
             return self.count_series(q, topic, field_name, has)
         year = q.year if q.year is not None else self.latest(has)
         if year is None or year not in has:
-            text = self.w.t("method_missing", lang, year=year if year else self.years_text(self.k.years))
-            if has:
-                text += " " + self.w.t("available_in", lang, years=self.years_text(has))
-            return Reply(text, False, year=year, suggestions=[str(y) for y in has])
+            return self.missing("method_missing", lang, year, has)
         edition = self.k.editions[year]
         value = self.value_of(edition, field_name, topic)
         notes: list[str] = []
@@ -629,10 +619,7 @@ class Answerer:
         year = q.year if q.year is not None else self.latest(has)
         facts = matching(self.k.editions[year]) if year in self.k.editions else []
         if not facts:
-            text = self.w.t("method_missing", lang, year=year if year else self.years_text(self.k.years))
-            if has:
-                text += " " + self.w.t("available_in", lang, years=self.years_text(has))
-            return Reply(text, False, year=year, suggestions=[str(y) for y in has])
+            return self.missing("method_missing", lang, year, has)
         lines = [self.w.t("fact_line", lang, year=year, text=(f.en if lang == "en" and f.en else f.text))
                  for f in facts]
         return self.finish(Reply("\n".join(lines), True, year=year, sources=[u for f in facts for u in f.sources]),
@@ -643,10 +630,7 @@ class Answerer:
         has = [y for y in self.k.years if self.k.editions[y].categories]
         year = q.year if q.year is not None else self.latest(has)
         if year is None or year not in has:
-            text = self.w.t("method_missing", lang, year=year if year else self.years_text(self.k.years))
-            if has:
-                text += " " + self.w.t("available_in", lang, years=self.years_text(has))
-            return Reply(text, False, year=year, suggestions=[str(y) for y in has])
+            return self.missing("method_missing", lang, year, has)
         edition = self.k.editions[year]
         labels = [self.category_label(c, lang, edition) for c in edition.categories]
         text = self.w.t("categories_count", lang, year=year, value=len(labels), items="; ".join(labels))
@@ -679,10 +663,7 @@ class Answerer:
         has = [y for y in self.k.years if self.k.editions[y].published or self.k.editions[y].presentation]
         year = q.year if q.year is not None else self.latest(has)
         if year is None or year not in has:
-            text = self.w.t("method_missing", lang, year=year)
-            if has:
-                text += " " + self.w.t("available_in", lang, years=self.years_text(has))
-            return Reply(text, False, year=year, suggestions=[str(y) for y in has])
+            return self.missing("method_missing", lang, year, has)
         edition = self.k.editions[year]
         lines, sources, notes = [], [], []
         if edition.published:
