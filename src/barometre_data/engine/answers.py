@@ -137,7 +137,14 @@ class Answerer:
             if not edition.awards and edition.laureates_count:
                 return self.unnamed(edition, lang)
             return self.missing("laureate_none", lang, year, years, category=label)
-        whos = [self.who(a, lang, with_rank=len(awards) > 1) for a in awards[:MAX_LINES]]
+        if q.rank:
+            ranked = [a for a in awards if a.rank == q.rank]
+            if not ranked:
+                known = "; ".join(self.who(a, lang, with_rank=True) for a in awards[:3])
+                return Reply(self.w.t("rank_missing", lang, rank=q.rank, category=label, year=year, known=known),
+                             False, year=year, sources=_dedupe(u for a in awards for u in a.sources))
+            awards = ranked
+        whos = [self.who(a, lang, with_rank=len(awards) > 1 or bool(q.rank)) for a in awards[:MAX_LINES]]
         if len(awards) > MAX_LINES:
             whos.append(self.w.t("more", lang, count=len(awards) - MAX_LINES))
         key = "laureate_one" if len(awards) == 1 else "laureate_many"
@@ -539,6 +546,8 @@ class Answerer:
 
     def method(self, q: Query) -> Reply:
         lang, topic = q.lang, q.topic or "edition_number"
+        if topic == "platforms":  # "quels réseaux sociaux ?": the channels, whose note names the platforms
+            topic = "channels"
         if topic == "edition_number":
             return self.edition_number(q)
         if topic == "presentation":
@@ -576,7 +585,8 @@ class Answerer:
         elif topic == "laureates_count" and value is not None and isinstance(value, tuple):
             count, sources = value
             text = self.w.t("laureates_count", lang, year=year, value=count)
-            note = None
+            entry = edition.laureates_count
+            note = (entry.note_en if lang == "en" and entry.note_en else entry.note) if entry else None
         else:
             entry = getattr(edition, field_name)
             change = self.w.t("structures_change", lang, change=entry.change) if entry.change else ""

@@ -15,9 +15,9 @@ from .parser import Parsed, parse
 from .query import COMPATIBLE, NATURAL_INTENT, Query
 from .wording import Wording, load_wording
 
-TOPIC_PRIORITY = ("launch", "categories", "laureates_count", "criteria_count", "audits_per_structure", "mystery_citizens",
-                  "structures_audited", "audit_periods", "determinants", "presentation", "channels", "name",
-                  "edition_number")
+TOPIC_PRIORITY = ("categories", "laureates_count", "criteria_count", "audits_per_structure", "platforms", "channels",
+                  "determinants", "audit_periods", "mystery_citizens", "structures_audited", "presentation", "launch",
+                  "name", "edition_number")
 FACT_INTENTS = ("laureate", "palmares", "score", "ranking", "series", "best_year")
 
 
@@ -37,6 +37,9 @@ class Engine:
         self.matcher: EntityMatcher = build_matcher(knowledge, self.lexicon)
         self.answerer = Answerer(knowledge, self.wording, self.matcher.places, self.lexicon.fact_prefixes)
         self._by_number = {e.number: y for y, e in knowledge.editions.items() if e.number}
+        # where results were presented ("Angers"): a place of the data, not an unknown laureate
+        self.event_places = frozenset(w for e in knowledge.editions.values() for event in (e.published, e.presentation)
+                                      if event and event.place for w in fold(event.place).split())
 
     # ------------------------------------------------------------------ public
     def answer(self, question: str, state: ConversationState | None = None, now: float | None = None) -> Answer:
@@ -202,6 +205,7 @@ class Engine:
         q.kind = kinds[0] if kinds else None
         q.places = places
         q.since = p.since
+        q.rank = p.rank
         q.superlative = self.superlative(p.words)
         q.ranking_kinds = bool(kinds and not chans) or self.lexicon.has(p.words, "kinds")
 
@@ -280,12 +284,12 @@ class Engine:
 
         other = self.other_subject(p)
         if other and not places and q.intent != "structure" and ((not has_entity and not topic) or (
-                q.intent in ("method", "overview", "score") and other[1])):
+                q.intent in ("method", "overview", "score", "ranking", "series") and other[1])):
             answer = self.plain("other_subject", lang, "unknown", name=other[0])
             return Resolved(answer=answer)
 
         says_something = bool(p.followup or has_entity or p.years or p.relative or p.ordinal or p.attributes
-                              or intents or topic or p.comparison)
+                              or intents or topic or p.comparison or p.rank)
         same_subject = q.intent in ("score", "series") and not has_entity and state.intent in (
             "score", "series", "ranking") and bool(state.entities)  # "c'est en baisse ?" about the same score
         followup = bool(state.intent) and says_something and (
@@ -358,6 +362,8 @@ class Engine:
             topics -= {"edition_number", "name"}
         if "presentation" in topics and (chans or subjects) and "score" in intents:
             topics.discard("presentation")
+        if topics & {"presentation", "launch"} and intents & {"laureate", "palmares"} and p.hits:
+            topics -= {"presentation", "launch"}  # "quelle ville a décroché le trophée des villes de ... ?"
         if "edition_number" in topics and p.ordinal and intents:
             topics.discard("edition_number")
         return next((t for t in TOPIC_PRIORITY if t in topics), None)
@@ -373,7 +379,7 @@ class Engine:
         """A name in the question that is neither a cue, a stop word nor a known entity ("Lyon")."""
         covered = {i for h in p.hits for i in range(h.start, h.end)}
         lex = self.lexicon
-        known = lex.stopwords | lex.cue_words | lex.english | lex.french | lex.edition_words
+        known = lex.stopwords | lex.cue_words | lex.english | lex.french | lex.edition_words | lex.known_words
         raw = p.raw.split()
         capitalised = {fold(w) for n, w in enumerate(raw) if n > 0 and w[:1].isupper()
                        and fold(raw[n - 1]) not in lex.greetings}
@@ -381,7 +387,9 @@ class Engine:
         names = [w for i, w in enumerate(p.words)
                  if i not in covered and w not in known and not w.isdigit() and len(w) >= 3
                  and w not in lex.ordinals and (w in capitalised or asks_ever)]
-        names = [w for w in names if w not in lex.word_sets["not_names"]]
+        names = [w for i, w in enumerate(p.words) if w in names and w not in lex.word_sets["not_names"]
+                 and not (w in self.event_places and i > 0 and p.words[i - 1] in ("a", "au", "in", "at"))]
+        # "primées à Angers en 2019": where results were presented, not a laureate asked about
         if not names:
             return None
         originals = [w.strip("?!.,;:«»\"'()") for w in raw]
@@ -393,7 +401,7 @@ class Engine:
         is what the question is about (right after an article or "baromètre")."""
         covered = {i for h in p.hits for i in range(h.start, h.end)}
         lex = self.lexicon
-        known = lex.stopwords | lex.cue_words | lex.known_words | lex.edition_words
+        known = lex.stopwords | lex.cue_words | lex.known_words | lex.edition_words | self.event_places
         raw = p.raw.replace("’", "'").split()
         for n, token in enumerate(raw):
             word = token.strip("?!.,;:«»\"()[]")
@@ -410,7 +418,8 @@ class Engine:
             if index is None or index in covered:
                 continue
             before = p.words[index - 1] if index > 0 else ""
-            return word, before in ("l", "le", "la", "les", "barometre", "du", "de", "des", "the")
+            return word, before in ("l", "le", "la", "les", "barometre", "du", "de", "des", "the", "selon", "according",
+                                    "apres", "par", "by")
         return None
 
     def merge(self, q: Query, state: ConversationState, has_entity: bool) -> None:

@@ -23,7 +23,8 @@ class Cue:
 
 @dataclass
 class Lexicon:
-    cues: PhraseIndex[Cue]
+    cues: PhraseIndex[Cue]  # what a question asks: typo-tolerant
+    markers: PhraseIndex[Cue]  # off-topic, injection, comparison: exact only ("traine" is not "train")
     english: frozenset[str]
     french: frozenset[str]
     stopwords: frozenset[str]
@@ -53,8 +54,9 @@ class Lexicon:
     def find(self, words: list[str], names: frozenset[str] = frozenset()) -> list[tuple[Cue, int, int]]:
         """The cues of a question with their word spans (start, end); `names` (words that name an
         entity exactly) are never read as a misspelt cue ("cannes" is not "canaux")."""
-        return [(m.payload, m.start, m.end)
-                for m in self.cues.find(words, skip=self.stopwords | names, fuzzy_max_words=1)]
+        found = self.cues.find(words, skip=self.stopwords | names, fuzzy_max_words=1)
+        found += self.markers.find(words, fuzzy=False)
+        return [(m.payload, m.start, m.end) for m in found]
 
     def starts_followup(self, words: list[str]) -> bool:
         return any(" ".join(words[:n]) in self.followups for n in range(1, 5))
@@ -79,11 +81,13 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     for group in ("intents", "topics", "attributes", "relative_years"):
         for key, phrases in raw[group].items():
             index.add_all(_phrases(phrases), Cue(group, key))
+    markers: PhraseIndex[Cue] = PhraseIndex()
     for group in ("off_topic", "injection", "comparison", "versus"):
-        index.add_all(_phrases(raw[group]), Cue(group, group))
-    cue_words = frozenset(w for phrase in index._exact for w in phrase.split())
+        markers.add_all(_phrases(raw[group]), Cue(group, group))
+    cue_words = frozenset(w for phrase in (*index._exact, *markers._exact) for w in phrase.split())
     return Lexicon(
         cues=index,
+        markers=markers,
         english=frozenset(_phrases(raw["english_markers"])),
         french=frozenset(_phrases(raw["french_markers"])),
         stopwords=frozenset(_phrases(raw["stopwords"])),

@@ -35,6 +35,7 @@ class Parsed:
     years: list[int] = field(default_factory=list)
     since: int | None = None
     ordinal: int | None = None  # edition number asked ("8e édition")
+    rank: int | None = None  # a rank asked ("qui était 2e ?", "runner-up")
     hits: list[Hit] = field(default_factory=list)
 
     @property
@@ -78,16 +79,31 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
     if since and ("series" in parsed.intents or re.search(r"\b(depuis|since|a partir de)\b", text)):
         parsed.since = int(since.group(1))
     parsed.ordinal = _edition_ordinal(words, lexicon)
+    parsed.rank = None if parsed.ordinal else _rank(words, lexicon)
     # the numbers of an ordinal or a year are not entity words
     # "dans quel département ?" asks for an attribute: its words name no category
     parsed.hits = [h for h in hits if not attribute_spans.intersection(range(h.start, h.end))]
     return parsed
 
 
+def _rank(words: list[str], lexicon: Lexicon) -> int | None:
+    """A place in a ranking other than the first: "2e", "deuxième", "second", "runner-up"."""
+    for word in words:
+        if word in lexicon.word_sets["runner_up"]:
+            return 2
+        match = _ORDINAL.fullmatch(word)
+        number = int(match.group(1)) if match else lexicon.ordinals.get(word)
+        if number and 1 < number <= 10:
+            return number
+    return None
+
+
 def _edition_ordinal(words: list[str], lexicon: Lexicon) -> int | None:
+    short = len(words) <= 5  # "et pour la 7e ?": in a short follow-up a bare ordinal is an edition
     for i, word in enumerate(words):
         near = words[i + 1:i + 3] + words[max(0, i - 2):i]
-        if not any(w in lexicon.edition_words for w in near):
+        if not any(w in lexicon.edition_words for w in near) and not (short and _ORDINAL.fullmatch(word)
+                                                                         and word not in ("1er", "1ere")):
             continue
         if word in lexicon.ordinals:
             return lexicon.ordinals[word]
