@@ -561,6 +561,12 @@ class Answerer:
             edition = self.k.editions[year]
             return self.finish(Reply(self.w.t("name", lang, year=year, name=edition.name), True, year=year,
                                      sources=self.edition_sources(edition)), lang)
+        if topic in ("determinants", "criteria_count") and q.year in self.k.editions:
+            # "les critères" may be the count of criteria or the determinants measured: the one that year holds
+            edition = self.k.editions[q.year]
+            other = "criteria_count" if topic == "determinants" else "determinants"
+            if getattr(edition, topic) is None and getattr(edition, other) is not None:
+                topic = other
         field_name = self.METHOD_FIELDS[topic]
         has = [y for y in self.k.years if self.value_of(self.k.editions[y], field_name, topic) is not None]
         if q.over_years and topic in ("structures_audited", "mystery_citizens", "laureates_count", "criteria_count",

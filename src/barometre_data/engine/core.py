@@ -255,8 +255,10 @@ class Engine:
         elif cats:
             q.intent = "laureate"
             q.kind = None
-        elif kinds and not (chans or subjects) and intents & {"laureate", "palmares"}:
+        elif kinds and not (chans or subjects) and intents & {"laureate", "palmares"} and not unknown_name:
             q.intent, q.kind = "palmares", None  # "quelles autres villes ont été distinguées ?"
+        elif unknown_name and not (chans or subjects):
+            q.intent, q.place_text = "structure", unknown_name  # "la ville de Grenoble a déjà été primée ?"
         elif chans or subjects or kinds:
             q.intent = "score"
         elif unknown_name:
@@ -266,7 +268,8 @@ class Engine:
             if q.intent == "attribute":
                 q.attribute = "mention"
         elif "score" in intents or "ranking" in intents or "series" in intents:
-            q.intent = "ranking" if "ranking" in intents else "series" if "series" in intents else "score"
+            q.intent = "ranking" if "ranking" in intents else "series" if "series" in intents and not (
+                len(p.years) == 1 and not p.since) else "score"  # "et en 2016 il a évolué comment ?": a change
         elif p.ordinal and not p.followup and not intents:
             q.intent = "overview"  # "la 7e édition ?"
         elif "help" in intents:
@@ -278,6 +281,14 @@ class Engine:
         if self.lexicon.has(p.words, "pronouns") and earlier.get("structures") and not places and not cats \
                 and q.intent in ("score", "attribute"):
             q.structures, q.about_structures = list(earlier["structures"]), True  # "quel score pour eux ?"
+        if q.rank and not cats and not places and earlier.get("structures"):
+            # "qui était 2e derrière eux ?": the category (and year) of the structure just named
+            award = next((a for a in self.knowledge.awards() if a.structure.name in earlier["structures"]
+                          and a.category), None)
+            if award is not None:
+                q.intent, q.category = "laureate", award.category
+                if not p.years:
+                    q.year, q.year_explicit = award.year, True
         if p.versus and len(chans) == 1 and earlier.get("channel") not in (None, chans[0]):
             q.intent, q.compare, q.superlative = "ranking", [earlier["channel"], chans[0]], None
             q.ranking_kinds = False
@@ -489,7 +500,8 @@ class Engine:
                 return self.plain("no_edition", q.lang, q.intent, year="?", years=", ".join(map(str, k.years)))
             q.year, q.year_explicit = target, True
         elif state.intent and state.year is not None and q.intent != "series" and not q.fresh and (
-                p.followup or (followup and not has_entity) or (not has_entity and not q.topic and len(p.words) <= 4)):
+                p.followup or (followup and not has_entity) or (not has_entity and not q.topic and len(p.words) <= 4)
+                or self.lexicon.has(p.words, "anaphora")):
             # "et le courrier ?", "c'est qui ?", "qui a gagné ?": the conversation's year
             q.year = state.year
         return None

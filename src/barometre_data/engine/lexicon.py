@@ -38,6 +38,7 @@ class Lexicon:
     word_sets: dict[str, frozenset[str]] = field(default_factory=dict)
     change_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fact_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    topic_pairs: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
 
     def has(self, words: list[str], word_set: str) -> bool:
         """Whether any of `words` is in the lexicon's word set `word_set` (best, worst, kinds...)."""
@@ -101,4 +102,5 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         word_sets={k: frozenset(_phrases(v)) for k, v in raw["word_sets"].items()},
         change_prefixes={k: tuple(_phrases(v)) for k, v in raw["change_prefixes"].items()},
         fact_prefixes={k: tuple(_phrases(v)) for k, v in raw["fact_prefixes"].items()},
+        topic_pairs={k: [tuple(_phrases(g)) for g in v] for k, v in raw["topic_pairs"].items()},
     )

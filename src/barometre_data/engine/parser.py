@@ -74,6 +74,9 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
         elif cue.group == "versus":
             parsed.versus = True
     parsed.followup = lexicon.starts_followup(words)
+    for topic, groups in lexicon.topic_pairs.items():  # "les audits 2020 c'était quand ?"
+        if not parsed.topics and all(any(w.startswith(group) for w in words) for group in groups):
+            parsed.topics.add(topic)
     parsed.years = [int(m.group(1)) for m in _YEAR.finditer(text) if not _POPULATION.match(text, m.end())]
     since = _SINCE.search(text)
     if since and ("series" in parsed.intents or re.search(r"\b(depuis|since|a partir de)\b", text)):
@@ -102,8 +105,10 @@ def _edition_ordinal(words: list[str], lexicon: Lexicon) -> int | None:
     short = len(words) <= 5  # "et pour la 7e ?": in a short follow-up a bare ordinal is an edition
     for i, word in enumerate(words):
         near = words[i + 1:i + 3] + words[max(0, i - 2):i]
-        if not any(w in lexicon.edition_words for w in near) and not (short and _ORDINAL.fullmatch(word)
-                                                                         and word not in ("1er", "1ere")):
+        near = words[i + 1:i + 2] + words[max(0, i - 1):i]  # "8e édition", "édition 8", not "première au baromètre"
+        bare = short and _ORDINAL.fullmatch(word) and word not in ("1er", "1ere") and i > 0 \
+            and words[i - 1] in ("la", "le", "l", "the")  # "et pour la 7e ?" (but "qui était 2e ?" is a rank)
+        if not any(w in lexicon.edition_words for w in near) and not bare:
             continue
         if word in lexicon.ordinals:
             return lexicon.ordinals[word]
