@@ -218,6 +218,8 @@ class Answerer:
             return Reply(self.w.t("structure_unknown", lang, query=query_text, partial=self.partial_years()), False,
                          year=q.year)
         awards = sorted((a for s in structures for a in self.awards_of.get(s, [])), key=lambda a: a.year)
+        if q.only_kind and any(a.structure.kind == q.only_kind for a in awards):
+            awards = [a for a in awards if a.structure.kind == q.only_kind]
         if area is not None and len(q.places) == 1:
             head = self.w.t("department_head" if area.field == "department" else "region_head", lang,
                             place=area.label)
@@ -307,6 +309,11 @@ class Answerer:
 
     # ------------------------------------------------------------------ scores
     def subject_of(self, q: Query) -> tuple[str, str | None]:
+        if q.places and q.subject in (None, "global") and not (q.channel or q.kind):
+            structures, _ = self.structures_of(q.places)  # "Maine-et-Loire's overall score": its own score
+            for s in structures:
+                if s.name in self.structure_scores:
+                    return "structure", s.name
         if q.about_structures:  # a structure's own score (its channel figures, if any, are in its note)
             named = next((name for name in q.structures if name in self.structure_scores), None)
             if named:
@@ -593,6 +600,8 @@ class Answerer:
             text = self.w.t("laureates_count", lang, year=year, value=count)
             entry = edition.laureates_count
             note = (entry.note_en if lang == "en" and entry.note_en else entry.note) if entry else None
+            if entry is not None and entry.derived:
+                notes.append(self.w.t("derived", lang, rule=entry.rule))
         else:
             entry = getattr(edition, field_name)
             change = self.w.t("structures_change", lang, change=entry.change) if entry.change else ""
@@ -665,9 +674,10 @@ class Answerer:
         lang = q.lang
         if q.year is None or not q.year_explicit and q.relative is None:
             first, last = self.k.years[0], self.k.years[-1]
+            q.year = None  # about every edition: no year for the conversation to carry on
             text = self.w.t("editions_count", lang, count=len(self.k.years), first=first, last=last)
             sources = self.edition_sources(self.k.editions[first])
-            return self.finish(Reply(text, True, year=last, sources=sources), lang)
+            return self.finish(Reply(text, True, year=None, sources=sources), lang)  # about every edition
         edition = self.k.editions[q.year]
         if edition.number is None:
             return Reply(self.w.t("method_missing", lang, year=q.year), False, year=q.year)

@@ -226,9 +226,18 @@ class Engine:
                 cats, p.attributes = [wanted], set()
                 q.category = wanted
 
+        if p.comparison and not p.since and len(chans) <= 1 and len(kinds) <= 1 and not places and not cats \
+                and intents & {"ranking", "series", "score"} and not topic:
+            intents -= {"ranking", "series"}  # "comparé à l'édition précédente ?": the change, told with the score
+            intents.add("score")
+            if not (chans or subjects or kinds) and state.intent in ("score", "series", "ranking"):
+                q.intent = "score"  # "quelle évolution par rapport à l'édition précédente ?" about the same score
+
         if topic:
             q.intent, q.topic = "method", topic
             q.over_years = "series" in intents and not p.years
+        elif q.intent:
+            pass  # decided above
         elif p.attributes and not (chans or subjects) and (places or not cats):
             q.intent, q.attribute = "attribute", self.pick_attribute(p.attributes)
         elif "best_year" in intents:
@@ -281,6 +290,11 @@ class Engine:
         if self.lexicon.has(p.words, "pronouns") and earlier.get("structures") and not places and not cats \
                 and q.intent in ("score", "attribute"):
             q.structures, q.about_structures = list(earlier["structures"]), True  # "quel score pour eux ?"
+        if cats and not places and earlier.get("structures") and self.lexicon.has(p.words, "demonstratives"):
+            place = self.place_of_structures(earlier["structures"], cats[0])
+            if place:  # "ce département a-t-il déjà gagné ?": the département of the structure just named
+                places, cats, q.only_kind, q.category, q.places = [place], [], cats[0], None, [place]
+                q.intent = "structure" if q.intent in ("", "laureate", "palmares") else q.intent
         if q.rank and not cats and not places and earlier.get("structures"):
             # "qui était 2e derrière eux ?": the category (and year) of the structure just named
             award = next((a for a in self.knowledge.awards() if a.structure.name in earlier["structures"]
@@ -320,6 +334,8 @@ class Engine:
 
         if q.intent == "ranking":
             q.by_change = self.lexicon.change_direction(p.words)
+            if channel_words and not kinds:  # "et le meilleur canal cette année-là ?" after kinds of structure
+                q.kind, q.ranking_kinds = None, False
         problem = self.resolve_year(q, p, state, followup, has_entity)
         if problem is not None:
             return Resolved(answer=problem)
@@ -407,17 +423,29 @@ class Engine:
         pretty = [o for o in originals if o and o.lower() in names]
         return " ".join(pretty) if pretty else " ".join(names)
 
+    def place_of_structures(self, names: list[str], category: str) -> str | None:
+        """The place key of the département (or region) of the first of `names`, for "ce département"."""
+        field_ = "region" if category == "regions" else "department"
+        for award in self.knowledge.awards():
+            if award.structure.name in names:
+                key = fold(getattr(award.structure, field_) or "")
+                if key in self.matcher.places:
+                    return key
+        return None
+
     def other_subject(self, p: Parsed) -> tuple[str, bool] | None:
         """A capitalised name the data does not know ("baromètre Delouvrier", "l'ADEME"), and whether it
         is what the question is about (right after an article or "baromètre")."""
         covered = {i for h in p.hits for i in range(h.start, h.end)}
         lex = self.lexicon
-        known = lex.stopwords | lex.cue_words | lex.known_words | lex.edition_words | self.event_places
+        known = lex.stopwords | lex.cue_words | lex.known_words | lex.edition_words
         raw = p.raw.replace("’", "'").split()
         for n, token in enumerate(raw):
             word = token.strip("?!.,;:«»\"()[]")
+            if word.endswith("'s"):
+                word = word[:-2]  # "Lyon's score"
             if "'" in word:
-                word = word.split("'")[-1]
+                word = word.split("'")[-1]  # "l'ADEME"
             if len(word) < 4 or not word[:1].isupper() or n == 0:
                 continue
             if raw[n - 1][-1:] in ".?!" or fold(raw[n - 1]) in lex.greetings:
@@ -429,6 +457,8 @@ class Engine:
             if index is None or index in covered:
                 continue
             before = p.words[index - 1] if index > 0 else ""
+            if folded in self.event_places and before in ("a", "au", "in", "at"):
+                continue  # "présentés à Angers": where results were presented
             return word, before in ("l", "le", "la", "les", "barometre", "du", "de", "des", "the", "selon", "according",
                                     "apres", "par", "by")
         return None
@@ -500,8 +530,7 @@ class Engine:
                 return self.plain("no_edition", q.lang, q.intent, year="?", years=", ".join(map(str, k.years)))
             q.year, q.year_explicit = target, True
         elif state.intent and state.year is not None and q.intent != "series" and not q.fresh and (
-                p.followup or (followup and not has_entity) or (not has_entity and not q.topic and len(p.words) <= 4)
-                or self.lexicon.has(p.words, "anaphora")):
+                p.followup or not has_entity or self.lexicon.has(p.words, "anaphora")):
             # "et le courrier ?", "c'est qui ?", "qui a gagné ?": the conversation's year
             q.year = state.year
         return None
