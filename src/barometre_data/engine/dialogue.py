@@ -1,0 +1,499 @@
+"""Dialogue: turns a parsed question into a Query within its conversation, or into an answer that needs
+no fact (a refusal, help, a clarification question). The steps, in order:
+
+1. `refusal`: too long, off-topic, injection, empty;
+2. `entities`: what the question names, sorted by kind (an ambiguous word is decided by the words or
+   the conversation, else a clarification is asked);
+3. `adjust` then `decide_intent`: what is asked;
+4. `refer_to_conversation`: pronouns, "ce département", ranks, "mieux que ..." about what was just said;
+5. `merge` and `resolve_year`: a follow-up is completed with the conversation's subject and year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..knowledge import Knowledge
+from .answer import Answer, ConversationState
+from .answers import Answerer
+from .lexicon import Lexicon
+from .matcher import EntityMatcher
+from .normalize import fold
+from .parser import Parsed
+from .query import COMPATIBLE, NATURAL_INTENT, Query
+from .wording import Wording
+
+TOPIC_PRIORITY = ("categories", "laureates_count", "criteria_count", "audits_per_structure", "platforms", "channels",
+                  "determinants", "audit_periods", "mystery_citizens", "structures_audited", "presentation", "launch",
+                  "name", "edition_number")
+FACT_INTENTS = ("laureate", "palmares", "score", "ranking", "series", "best_year")
+
+
+@dataclass
+class Resolved:
+    query: Query | None = None
+    answer: Answer | None = None  # an answer that needs no fact (clarification, help, refusal)
+
+
+@dataclass
+class Named:
+    """What a question names, by kind of entity (ids of the vocabulary, place keys)."""
+
+    cats: list[str] = field(default_factory=list)
+    chans: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    ambiguous: tuple[str, str, str] | None = None  # (word, category id, channel id)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.cats or self.chans or self.subjects or self.kinds or self.places)
+
+    def types(self) -> set[str]:
+        return {t for t, v in (("category", self.cats), ("channel", self.chans), ("subject", self.subjects),
+                               ("kind", self.kinds), ("place", self.places)) if v}
+
+
+class Dialogue:
+    """Resolution rules; holds no conversation state itself (that is the ConversationState passed in)."""
+
+    def __init__(self, knowledge: Knowledge, lexicon: Lexicon, wording: Wording, matcher: EntityMatcher,
+                 answerer: Answerer) -> None:
+        self.knowledge = knowledge
+        self.lexicon = lexicon
+        self.wording = wording
+        self.matcher = matcher
+        self.answerer = answerer
+        self._by_number = {e.number: y for y, e in knowledge.editions.items() if e.number}
+        # where results were presented ("Angers"): a place of the data, not an unknown laureate
+        self.event_places = frozenset(w for e in knowledge.editions.values() for event in (e.published, e.presentation)
+                                      if event and event.place for w in fold(event.place).split())
+
+    # ------------------------------------------------------------------ the steps
+    def resolve(self, p: Parsed, state: ConversationState) -> Resolved:
+        lang = p.lang or state.lang or "fr"
+        refusal = self.refusal(p, lang)
+        if refusal is not None:
+            return Resolved(answer=refusal)
+        intents = set(p.intents)
+        named = self.entities(p, state, intents)
+        if named.ambiguous and not (named.cats or named.chans):
+            return Resolved(answer=self.clarify(named.ambiguous, p, state, lang))
+
+        q = self.new_query(p, named, lang)
+        topic = self.pick_topic(p, intents, named.chans, named.subjects)
+        self.adjust(q, p, named, intents, topic, state)
+        answer = self.decide_intent(q, p, named, intents, topic, lang)
+        if answer is not None:
+            return Resolved(answer=answer)
+        self.refer_to_conversation(q, p, named, state)
+
+        other = self.other_subject(p)
+        if other and not named.places and q.intent != "structure" and ((not named.any and not topic) or (
+                q.intent in ("method", "overview", "score", "ranking", "series") and other[1])):
+            return Resolved(answer=self.plain("other_subject", lang, "unknown", name=other[0]))
+
+        followup = self.is_followup(q, p, named, intents, topic, state)
+        if followup:
+            self.merge(q, state, named.any)
+        if not q.intent:
+            if p.years or p.ordinal or p.relative:
+                q.intent = "overview"
+            else:
+                return Resolved(answer=self.plain("unknown", lang, "unknown"))
+        if q.intent == "ranking":
+            q.by_change = self.lexicon.change_direction(p.words)
+            if self.lexicon.has(p.words, "channels") and not named.kinds:
+                q.kind, q.ranking_kinds = None, False  # "et le meilleur canal cette année-là ?" after kinds
+        problem = self.resolve_year(q, p, state, followup, named.any)
+        if problem is not None:
+            return Resolved(answer=problem)
+        return Resolved(query=q)
+
+    def refusal(self, p: Parsed, lang: str) -> Answer | None:
+        if p.too_long:
+            return self.plain("too_long", lang, "unknown")
+        if p.injection or p.off_topic or not p.words:
+            return self.plain("unknown", lang, "unknown")
+        return None
+
+    def entities(self, p: Parsed, state: ConversationState, intents: set[str]) -> Named:
+        named = Named()
+        by_type = {"category": named.cats, "channel": named.chans, "subject": named.subjects, "kind": named.kinds,
+                   "place": named.places}
+        for hit in p.hits:
+            c, ch = hit.of_type("category"), hit.of_type("channel")
+            if c and ch:  # "sociaux": the category or the channel?
+                side = self.decide_category_or_channel(p, state)
+                if side == "category":
+                    named.cats += [e.id for e in c]
+                elif side == "channel":
+                    named.chans += [e.id for e in ch]
+                else:
+                    named.ambiguous = (" ".join(p.words[hit.start:hit.end]), c[0].id, ch[0].id)
+                continue
+            for e in hit.entities:
+                by_type[e.type].append(e.id)
+        for name in ("cats", "chans", "subjects", "kinds", "places"):
+            setattr(named, name, list(dict.fromkeys(getattr(named, name))))
+        # a short reply to a clarification question ("la catégorie", "le canal")
+        pending = state.entities.get("ambiguous") if state.entities else None
+        if pending and not named.any and not named.ambiguous:
+            for side in ("category", "channel"):
+                if p.has_type_word(self.lexicon, side):
+                    (named.cats if side == "category" else named.chans).append(pending[side])
+                    intents.add("laureate" if side == "category" else "score")
+                    break
+        return named
+
+    def new_query(self, p: Parsed, named: Named, lang: str) -> Query:
+        fuzzy = min((h.score for h in p.hits), default=100.0)
+        return Query(
+            intent="", lang=lang, confidence=0.95 if fuzzy >= 100 else 0.75,
+            category=named.cats[0] if named.cats else None, channel=named.chans[0] if named.chans else None,
+            subject=named.subjects[0] if named.subjects else None, kind=named.kinds[0] if named.kinds else None,
+            places=named.places, since=p.since, rank=p.rank, superlative=self.superlative(p.words),
+            ranking_kinds=bool(named.kinds and not named.chans) or self.lexicon.has(p.words, "kinds"),
+        )
+
+    def adjust(self, q: Query, p: Parsed, named: Named, intents: set[str], topic: str | None,
+               state: ConversationState) -> None:
+        """Readings that depend on several words at once."""
+        if "best_year" in intents and not q.superlative:
+            intents.discard("best_year")
+        if "score" in intents and not intents & {"laureate", "palmares"} and named.cats and not named.kinds:
+            # "score des intercos": the kind of structure, not the award category
+            kinds = [c for c in named.cats if c in self.knowledge.vocabulary.kinds]
+            if kinds:
+                named.kinds, named.cats = kinds, []
+                q.kind, q.category = kinds[0], None
+        if "laureate" in intents and p.attributes & {"department", "category"} and not named.places \
+                and not named.cats:
+            # "quel département a gagné ?": the category of départements (or regions)
+            wanted = "regions" if self.lexicon.has(p.words, "regions") else "departements"
+            if p.attributes & {"department"} and wanted in self.knowledge.vocabulary.categories:
+                named.cats, p.attributes = [wanted], set()
+                q.category = wanted
+        if p.comparison and not p.since and len(named.chans) <= 1 and len(named.kinds) <= 1 and not named.places \
+                and not named.cats and intents & {"ranking", "series", "score"} and not topic:
+            intents -= {"ranking", "series"}  # "comparé à l'édition précédente ?": the change, told with the score
+            intents.add("score")
+            if not (named.chans or named.subjects or named.kinds) and state.intent in ("score", "series", "ranking"):
+                q.intent = "score"  # "quelle évolution par rapport à l'édition précédente ?" about the same score
+
+    def decide_intent(self, q: Query, p: Parsed, named: Named, intents: set[str], topic: str | None,
+                      lang: str) -> Answer | None:
+        """What is asked, from the cue words and the kinds of entity named (first rule that applies)."""
+        cats, chans, subjects, kinds, places = named.cats, named.chans, named.subjects, named.kinds, named.places
+        awards_asked = bool(intents & {"laureate", "palmares"})
+        unknown_name = self.unknown_name(p) if awards_asked else None
+        channel_words = self.lexicon.has(p.words, "channels")
+        if topic:
+            q.intent, q.topic = "method", topic
+            q.over_years = "series" in intents and not p.years
+        elif q.intent:
+            pass  # decided by `adjust`
+        elif p.attributes and not (chans or subjects) and (places or not cats):
+            q.intent, q.attribute = "attribute", self.pick_attribute(p.attributes)
+        elif "best_year" in intents:
+            q.intent = "series"
+        elif (len(chans) >= 2 or len(kinds) >= 2) and not awards_asked and not cats:
+            q.intent, q.compare, q.superlative = "ranking", (chans if len(chans) >= 2 else kinds), None
+            q.ranking_kinds = len(chans) < 2
+        elif "ranking" in intents and q.superlative and q.ranking_kinds and not places and not chans and \
+                subjects in ([], ["global"]) and not awards_asked:
+            q.intent, q.subject = "ranking", None  # "quel type de structure avait la meilleure moyenne ?"
+        elif "series" in intents and not places and not cats and not (len(p.years) == 1 and not p.since):
+            q.intent = "series"
+        elif "ranking" in intents and not places and not subjects and (not cats or "score" in intents) and (
+                not awards_asked or channel_words):
+            q.intent = "ranking"
+        elif places:
+            q.intent = "score" if "score" in intents and not awards_asked else "structure"
+        elif cats and (kinds or chans) and "score" in intents and not awards_asked:
+            q.intent, q.category = "score", None
+        elif cats:
+            q.intent, q.kind = "laureate", None
+        elif kinds and not (chans or subjects) and awards_asked and not unknown_name:
+            q.intent, q.kind = "palmares", None  # "quelles autres villes ont été distinguées ?"
+        elif unknown_name and not (chans or subjects):
+            q.intent, q.place_text = "structure", unknown_name  # "la ville de Grenoble a déjà été primée ?"
+        elif chans or subjects or kinds:
+            q.intent = "score"
+        elif awards_asked:
+            q.intent = "attribute" if "mention" in p.attributes else "palmares"
+            if q.intent == "attribute":
+                q.attribute = "mention"
+        elif intents & {"score", "ranking", "series"}:
+            q.intent = "ranking" if "ranking" in intents else "series" if "series" in intents and not (
+                len(p.years) == 1 and not p.since) else "score"  # "et en 2016 il a évolué comment ?": a change
+        elif p.ordinal and not p.followup and not intents:
+            q.intent = "overview"  # "la 7e édition ?"
+        elif "help" in intents:
+            return self.plain("help", lang, "help")
+        elif "greeting" in intents and not (p.years or p.relative):
+            return self.plain("greeting", lang, "help")
+        return None
+
+    def refer_to_conversation(self, q: Query, p: Parsed, named: Named, state: ConversationState) -> None:
+        """Words that point at what the conversation just said."""
+        earlier = state.entities or {}
+        structures = earlier.get("structures")
+        if self.lexicon.has(p.words, "pronouns") and structures and not named.places and not named.cats \
+                and q.intent in ("score", "attribute"):
+            q.structures, q.about_structures = list(structures), True  # "quel score pour eux ?"
+        if named.cats and not named.places and structures and self.lexicon.has(p.words, "demonstratives"):
+            place = self.place_of_structures(structures, named.cats[0])
+            if place:  # "ce département a-t-il déjà gagné ?": the département of the structure just named
+                q.only_kind = named.cats[0]
+                named.places, named.cats, q.category, q.places = [place], [], None, [place]
+                q.intent = "structure" if q.intent in ("", "laureate", "palmares") else q.intent
+        if q.rank and not named.cats and not named.places and structures:
+            # "qui était 2e derrière eux ?": the category (and year) of the structure just named
+            award = next((a for a in self.knowledge.awards() if a.structure.name in structures and a.category), None)
+            if award is not None:
+                q.intent, q.category = "laureate", award.category
+                if not p.years:
+                    q.year, q.year_explicit = award.year, True
+        if p.versus and len(named.chans) == 1 and earlier.get("channel") not in (None, named.chans[0]):
+            q.intent, q.compare, q.superlative = "ranking", [earlier["channel"], named.chans[0]], None
+            q.ranking_kinds = False
+
+    def is_followup(self, q: Query, p: Parsed, named: Named, intents: set[str], topic: str | None,
+                    state: ConversationState) -> bool:
+        """Whether the question completes the previous one; marks a change of subject (`q.fresh`)."""
+        says_something = bool(p.followup or named.any or p.years or p.relative or p.ordinal or p.attributes
+                              or intents or topic or p.comparison or p.rank)
+        same_subject = q.intent in ("score", "series") and not named.any and state.intent in (
+            "score", "series", "ranking") and bool(state.entities)  # "c'est en baisse ?" about the same score
+        followup = bool(state.intent) and says_something and (
+            p.followup or not q.intent or (not intents and not topic) or same_subject or
+            (q.intent == "attribute" and not named.places))
+        if followup and named.any and not p.followup and state.intent:
+            q.fresh = not any(state.intent in COMPATIBLE[t] for t in named.types())
+        return followup
+
+    # ------------------------------------------------------------------ helpers
+    def plain(self, key: str, lang: str, intent: str, found: bool = False, **values) -> Answer:
+        k = self.knowledge
+        text = self.wording.t(key, lang, first=k.years[0], last=k.years[-1], **values) if k.years \
+            else self.wording.t(key, lang, first="-", last="-", **values)
+        if key in ("unknown", "too_long"):
+            text += " " + self.wording.t("help", lang, first=k.years[0], last=k.years[-1])
+        return Answer(text=text, found=found, intent=intent, confidence=0.1 if intent == "unknown" else 0.9,
+                      lang=lang, suggestions=self.example_questions(lang) if intent in ("unknown", "help") else [])
+
+    def example_questions(self, lang: str) -> list[str]:
+        return list(self.wording.tables.get(lang, self.wording.tables["fr"])["examples"])
+
+    def decide_category_or_channel(self, p: Parsed, state: ConversationState) -> str | None:
+        says_cat = p.has_type_word(self.lexicon, "category") or bool(p.intents & {"laureate", "palmares"})
+        says_chan = p.has_type_word(self.lexicon, "channel") or bool(p.intents & {"score", "ranking", "series"})
+        if says_cat != says_chan:
+            return "category" if says_cat else "channel"
+        if not says_cat and state.intent:
+            if state.intent in ("laureate", "palmares", "structure"):
+                return "category"
+            if state.intent in ("score", "series", "ranking"):
+                return "channel"
+        return None
+
+    def clarify(self, ambiguous: tuple[str, str, str], p: Parsed, state: ConversationState, lang: str) -> Answer:
+        word, category, channel = ambiguous
+        k, w = self.knowledge, self.wording
+        cat_label = k.vocabulary.categories[category].label(lang)
+        chan_label = k.vocabulary.channels[channel].label(lang)
+        year = next((y for y in p.years if y in k.editions), None)
+        year_text = w.t("clarify_year", lang, year=year) if year else ""
+        suggestions = [w.t("clarify_laureate_question", lang, label=cat_label, year=year_text),
+                       w.t("clarify_score_question", lang, label=chan_label, year=year_text)]
+        state.pending = suggestions
+        state.entities = {**(state.entities or {}), "ambiguous": {"category": category, "channel": channel}}
+        state.lang = lang
+        text = w.t("clarify_category_channel", lang, word=word, category=cat_label, channel=chan_label)
+        return Answer(text=text, found=False, intent="clarify", confidence=0.5, lang=lang, year=year,
+                      entities={"candidates": {"category": category, "channel": channel}},
+                      suggestions=suggestions)
+
+    def superlative(self, words: list[str]) -> str | None:
+        best = self.lexicon.has(words, "best")
+        worst = self.lexicon.has(words, "worst")
+        if best and not worst:
+            return "best"
+        if worst and not best:
+            return "worst"
+        return None
+
+    def pick_topic(self, p: Parsed, intents: set[str], chans: list[str], subjects: list[str]) -> str | None:
+        topics = set(p.topics)
+        if "categories" in topics and (intents & {"laureate", "palmares"} or p.hits):
+            topics.discard("categories")  # "les catégories" in "qui a gagné dans toutes les catégories"
+        if "channels" in topics and (chans or intents & {"ranking", "series"}):
+            topics.discard("channels")
+        if topics & {"edition_number", "name"} and (intents & set(FACT_INTENTS) or chans or subjects or p.hits):
+            topics -= {"edition_number", "name"}
+        if "presentation" in topics and (chans or subjects) and "score" in intents:
+            topics.discard("presentation")
+        if topics & {"presentation", "launch"} and intents & {"laureate", "palmares"} and p.hits:
+            topics -= {"presentation", "launch"}  # "quelle ville a décroché le trophée des villes de ... ?"
+        if "edition_number" in topics and p.ordinal and intents:
+            topics.discard("edition_number")
+        return next((t for t in TOPIC_PRIORITY if t in topics), None)
+
+    @staticmethod
+    def pick_attribute(attributes: set[str]) -> str:
+        for a in ("mention", "category", "department"):
+            if a in attributes:
+                return a
+        return next(iter(attributes))
+
+    def unknown_name(self, p: Parsed) -> str | None:
+        """A name in the question that is neither a cue, a stop word nor a known entity ("Lyon")."""
+        covered = {i for h in p.hits for i in range(h.start, h.end)}
+        lex = self.lexicon
+        known = lex.stopwords | lex.cue_words | lex.english | lex.french | lex.edition_words | lex.known_words
+        raw = p.raw.split()
+        capitalised = {fold(w) for n, w in enumerate(raw) if n > 0 and w[:1].isupper()
+                       and fold(raw[n - 1]) not in lex.greetings}
+        asks_ever = lex.has(p.words, "ever")
+        names = [w for i, w in enumerate(p.words)
+                 if i not in covered and w not in known and not w.isdigit() and len(w) >= 3
+                 and w not in lex.ordinals and (w in capitalised or asks_ever)]
+        names = [w for i, w in enumerate(p.words) if w in names and w not in lex.word_sets["not_names"]
+                 and not (w in self.event_places and i > 0 and p.words[i - 1] in ("a", "au", "in", "at"))]
+        # "primées à Angers en 2019": where results were presented, not a laureate asked about
+        if not names:
+            return None
+        originals = [w.strip("?!.,;:«»\"'()") for w in raw]
+        pretty = [o for o in originals if o and o.lower() in names]
+        return " ".join(pretty) if pretty else " ".join(names)
+
+    def place_of_structures(self, names: list[str], category: str) -> str | None:
+        """The place key of the département (or region) of the first of `names`, for "ce département"."""
+        field_ = "region" if category == "regions" else "department"
+        for award in self.knowledge.awards():
+            if award.structure.name in names:
+                key = fold(getattr(award.structure, field_) or "")
+                if key in self.matcher.places:
+                    return key
+        return None
+
+    def other_subject(self, p: Parsed) -> tuple[str, bool] | None:
+        """A capitalised name the data does not know ("baromètre Delouvrier", "l'ADEME"), and whether it
+        is what the question is about (right after an article or "baromètre")."""
+        covered = {i for h in p.hits for i in range(h.start, h.end)}
+        lex = self.lexicon
+        known = lex.stopwords | lex.cue_words | lex.known_words | lex.edition_words
+        raw = p.raw.replace("’", "'").split()
+        for n, token in enumerate(raw):
+            word = token.strip("?!.,;:«»\"()[]")
+            if word.endswith("'s"):
+                word = word[:-2]  # "Lyon's score"
+            if "'" in word:
+                word = word.split("'")[-1]  # "l'ADEME"
+            if len(word) < 4 or not word[:1].isupper() or n == 0:
+                continue
+            if raw[n - 1][-1:] in ".?!" or fold(raw[n - 1]) in lex.greetings:
+                continue  # a new sentence, or right after a greeting
+            folded = fold(word)
+            if not folded or folded in known or any(ch.isdigit() for ch in folded):
+                continue
+            index = next((i for i, w in enumerate(p.words) if w == folded.split()[0]), None)
+            if index is None or index in covered:
+                continue
+            before = p.words[index - 1] if index > 0 else ""
+            if folded in self.event_places and before in ("a", "au", "in", "at"):
+                continue  # "présentés à Angers": where results were presented
+            return word, before in ("l", "le", "la", "les", "barometre", "du", "de", "des", "the", "selon", "according",
+                                    "apres", "par", "by")
+        return None
+
+    def merge(self, q: Query, state: ConversationState, has_entity: bool) -> None:
+        """Completes a follow-up question with what the conversation was about."""
+        previous = state.entities or {}
+        new_types = {t for t, v in (("category", q.category), ("channel", q.channel), ("subject", q.subject),
+                                    ("kind", q.kind), ("place", q.places)) if v}
+        if not q.intent and state.intent == "attribute" and previous.get("base_intent") and not new_types \
+                and not q.attribute:
+            q.intent = previous["base_intent"]  # "dans quel département ?" then "et en 2015 ?"
+        if not q.intent:
+            q.intent = state.intent or ""
+            if new_types and not any(q.intent in COMPATIBLE[t] for t in new_types):
+                q.intent = NATURAL_INTENT[sorted(new_types)[0]]
+                q.fresh = True  # another subject: the year is not carried over
+            if q.intent == "overview":
+                q.intent = NATURAL_INTENT[sorted(new_types)[0]] if new_types else "overview"
+        score_types = {"channel", "subject", "kind"}
+        if not new_types & score_types and not new_types & {"category", "place"}:
+            q.channel = q.channel or previous.get("channel")
+            q.subject = q.subject or previous.get("subject")
+            q.kind = q.kind or previous.get("kind")
+        if not new_types & {"category", "place"} and not new_types & score_types:
+            q.category = q.category or previous.get("category")
+            q.places = q.places or list(previous.get("places", []))
+        if q.intent in ("laureate",) and not q.category:
+            q.category = previous.get("category")
+        if q.intent == "structure" and not q.places:
+            q.places = list(previous.get("places", []))
+        if q.intent == "method" and not q.topic:
+            q.topic = previous.get("topic")
+        if q.intent == "attribute" and not q.attribute:
+            q.attribute = previous.get("attribute")
+        if q.intent in ("ranking", "series") and not q.superlative and not has_entity:
+            q.superlative = previous.get("superlative")
+        if q.intent == "ranking" and previous.get("ranking_kinds") and not q.channel:
+            q.ranking_kinds = True
+        q.structures = list(previous.get("structures", []))
+        if q.intent == "laureate" and not q.category:
+            q.intent = "palmares"
+        q.confidence = min(q.confidence, 0.85)
+
+    def resolve_year(self, q: Query, p: Parsed, state: ConversationState, followup: bool,
+                     has_entity: bool) -> Answer | None:
+        k = self.knowledge
+        years = [y for y in p.years if q.since is None or y != q.since]
+        if p.ordinal is not None:
+            if p.ordinal not in self._by_number:
+                return self.plain("no_edition", q.lang, "unknown", year=f"n° {p.ordinal}",
+                                  years=", ".join(map(str, k.years)))
+            q.year, q.year_explicit = self._by_number[p.ordinal], True
+        elif years:
+            q.year, q.year_explicit = years[0], True
+            if q.year not in k.editions and q.intent != "series":
+                answer = self.plain("no_edition", q.lang, q.intent, year=q.year, years=", ".join(map(str, k.years)))
+                answer.year = q.year
+                answer.suggestions = [str(y) for y in k.years[-3:]]
+                return answer
+        elif p.relative == "same":  # "cette année-là": the conversation's year
+            if state.year is not None:
+                q.year, q.year_explicit = state.year, True
+        elif p.relative and not (p.comparison and p.relative == "previous"):
+            base = state.year if followup and state.year else None
+            q.relative = p.relative
+            target = self.relative_year(p.relative, base)
+            if target is None:
+                return self.plain("no_edition", q.lang, q.intent, year="?", years=", ".join(map(str, k.years)))
+            q.year, q.year_explicit = target, True
+        elif state.intent and state.year is not None and q.intent != "series" and not q.fresh and (
+                p.followup or not has_entity or self.lexicon.has(p.words, "anaphora")):
+            # "et le courrier ?", "c'est qui ?", "qui a gagné ?": the conversation's year
+            q.year = state.year
+        return None
+
+    def relative_year(self, relative: str, base: int | None) -> int | None:
+        years = self.knowledge.years
+        if relative == "latest":
+            return years[-1]
+        if relative == "first":
+            return years[0]
+        if base is None:
+            base = years[-1] if relative == "previous" else None
+            if base is None:
+                return None
+            # "l'an dernier" with nothing before: the edition before the latest
+        if relative == "previous":
+            earlier = [y for y in years if y < base]
+            return earlier[-1] if earlier else None
+        later = [y for y in years if y > base]
+        return later[0] if later else None
