@@ -621,7 +621,12 @@ class Answerer:
             sources += urls
             points.append((year, float(number)))
         text = self.w.t("count_series", lang, label=self.w.t(f"label_{topic}", lang), items=", ".join(items))
-        return self.finish(Reply(text, True, year=years[-1], sources=sources, series=points), lang)
+        year = years[-1]
+        if q.superlative in ("best", "worst"):  # "quelle édition a eu le moins de structures ?"
+            pick = max(points, key=lambda p: p[1]) if q.superlative == "best" else min(points, key=lambda p: p[1])
+            year = pick[0]
+            text = self.w.t(f"count_{q.superlative}", lang, year=year, value=self.w.num(pick[1], lang)) + "\n" + text
+        return self.finish(Reply(text, True, year=year, sources=sources, series=points), lang)
 
     def value_of(self, edition: Edition, field_name: str, topic: str):
         if topic == "laureates_count":
@@ -691,6 +696,16 @@ class Answerer:
         if year is None or year not in has:
             return self.missing("method_missing", lang, year, has)
         edition = self.k.editions[year]
+        events = (edition.published, edition.presentation)
+        if q.where and not any(e and e.place for e in events):
+            # "où ?" and the data has no place: say so, with the notes (a planned place, say)
+            places = [y for y in has if any(e and e.place for e in (self.k.editions[y].published,
+                                                                      self.k.editions[y].presentation))]
+            reply = self.missing("place_missing", lang, year, places)
+            notes = [(e.note_en if lang == "en" and e.note_en else e.note) for e in events if e and e.note]
+            reply.text = "\n".join([reply.text, *(self.w.t("note", lang, note=n) for n in notes)])
+            reply.sources = _dedupe(u for e in events if e for u in e.sources)
+            return reply
         lines, sources, notes = [], [], []
         if edition.published:
             p = edition.published

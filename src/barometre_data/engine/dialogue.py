@@ -26,6 +26,7 @@ from .wording import Wording
 TOPIC_PRIORITY = ("categories", "laureates_count", "criteria_count", "audits_per_structure", "platforms", "channels",
                   "determinants", "audit_periods", "mystery_citizens", "structures_audited", "presentation", "launch",
                   "name", "edition_number")
+COUNT_TOPICS = ("structures_audited", "mystery_citizens", "laureates_count", "criteria_count", "audits_per_structure")
 FACT_INTENTS = ("laureate", "palmares", "score", "ranking", "series", "best_year")
 
 
@@ -154,6 +155,7 @@ class Dialogue:
             category=named.cats[0] if named.cats else None, channel=named.chans[0] if named.chans else None,
             subject=named.subjects[0] if named.subjects else None, kind=named.kinds[0] if named.kinds else None,
             places=named.places, since=p.since, rank=p.rank, superlative=self.superlative(p.words),
+            where=self.lexicon.has(p.words, "where") and not self.lexicon.has(p.words, "planned"),
             ranking_kinds=bool(named.kinds and not named.chans) or self.lexicon.has(p.words, "kinds"),
         )
 
@@ -191,7 +193,8 @@ class Dialogue:
         channel_words = self.lexicon.has(p.words, "channels")
         if topic:
             q.intent, q.topic = "method", topic
-            q.over_years = "series" in intents and not p.years
+            q.over_years = not p.years and ("series" in intents or (
+                bool(q.superlative) and self.lexicon.has(p.words, "which_edition")))  # "which edition had the fewest"
         elif q.intent:
             pass  # decided by `adjust`
         elif p.attributes and not (chans or subjects) and (places or not cats):
@@ -243,7 +246,9 @@ class Dialogue:
         if self.lexicon.has(p.words, "pronouns") and structures and not named.places and not named.cats \
                 and q.intent in ("score", "attribute"):
             q.structures, q.about_structures = list(structures), True  # "quel score pour eux ?"
-        if named.cats and not named.places and structures and self.lexicon.has(p.words, "demonstratives"):
+        pointed = any(h.of_type("category") and h.start > 0 and p.words[h.start - 1] in
+                      self.lexicon.word_sets["demonstratives"] for h in p.hits)
+        if named.cats and not named.places and structures and pointed:
             place = self.place_of_structures(structures, named.cats[0])
             if place:  # "ce département a-t-il déjà gagné ?": the département of the structure just named
                 q.only_kind = named.cats[0]
@@ -256,6 +261,9 @@ class Dialogue:
                 q.intent, q.category = "laureate", award.category
                 if not p.years:
                     q.year, q.year_explicit = award.year, True
+        if q.intent in ("score", "series") and not named.any and state.intent == "method" \
+                and earlier.get("topic") in COUNT_TOPICS and self.lexicon.change_direction(p.words):
+            q.intent, q.topic = "method", earlier["topic"]  # "ça fait quelle hausse ?" after a count: its change
         if p.versus and len(named.chans) == 1 and earlier.get("channel") not in (None, named.chans[0]):
             q.intent, q.compare, q.superlative = "ranking", [earlier["channel"], named.chans[0]], None
             q.ranking_kinds = False
@@ -465,6 +473,8 @@ class Dialogue:
                 answer.year = q.year
                 answer.suggestions = [str(y) for y in k.years[-3:]]
                 return answer
+        elif p.relative == "latest":  # "le dernier baromètre": the latest edition that holds that fact
+            q.relative = "latest"
         elif p.relative == "same":  # "cette année-là": the conversation's year
             if state.year is not None:
                 q.year, q.year_explicit = state.year, True

@@ -74,8 +74,9 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
         elif cue.group == "versus":
             parsed.versus = True
     parsed.followup = lexicon.starts_followup(words)
-    for topic, groups in lexicon.topic_pairs.items():  # "les audits 2020 c'était quand ?"
-        if not parsed.topics and all(any(w.startswith(group) for w in words) for group in groups):
+    names_a_place = any(e.type == "place" for h in hits for e in h.entities)
+    for topic, groups in lexicon.topic_pairs.items():  # "les audits 2020 c'était quand ?", "combien ... primées"
+        if not names_a_place and all(any(w.startswith(group) for w in words) for group in groups):
             parsed.topics.add(topic)
     parsed.years = [int(m.group(1)) for m in _YEAR.finditer(text) if not _POPULATION.match(text, m.end())]
     since = _SINCE.search(text)
