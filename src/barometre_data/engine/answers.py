@@ -131,12 +131,14 @@ class Answerer:
             return Reply(self.w.t("laureate_none", lang, category=label_any, year=self.years_text(self.k.years)),
                          False)
         edition = self.k.editions[year]
-        awards = sorted(self.awards_in.get((year, category), []), key=lambda a: a.rank or 99)
+        awards = sorted(self.awards_in.get((year, category), []), key=lambda a: a.rank or 1)
         label = self.category_label(category, lang, edition)
         if not awards:
             if not edition.awards and edition.laureates_count:
                 return self.unnamed(edition, lang)
             return self.missing("laureate_none", lang, year, years, category=label)
+        if not q.rank and any(a.rank in (None, 1) for a in awards):
+            awards = [a for a in awards if a.rank in (None, 1)]  # the laureate(s); runners-up only when asked
         if q.rank:
             ranked = [a for a in awards if a.rank == q.rank]
             if not ranked:
@@ -144,7 +146,11 @@ class Answerer:
                 return Reply(self.w.t("rank_missing", lang, rank=q.rank, category=label, year=year, known=known),
                              False, year=year, sources=_dedupe(u for a in awards for u in a.sources))
             awards = ranked
-        whos = [self.who(a, lang, with_rank=len(awards) > 1 or bool(q.rank)) for a in awards[:MAX_LINES]]
+            text = self.w.t("laureate_rank", lang, year=year, rank=q.rank, category=label,
+                            who="; ".join(self.who(a, lang) for a in awards))
+            return self.finish(Reply(text, True, year=year, sources=[u for a in awards for u in a.sources],
+                                     structures=[a.structure.name for a in awards]), lang)
+        whos = [self.who(a, lang, with_rank=len(awards) > 1) for a in awards[:MAX_LINES]]
         if len(awards) > MAX_LINES:
             whos.append(self.w.t("more", lang, count=len(awards) - MAX_LINES))
         key = "laureate_one" if len(awards) == 1 else "laureate_many"
@@ -174,11 +180,12 @@ class Answerer:
                 return self.unnamed(edition, lang)
             return self.missing("laureate_none_year", lang, year, years)
         awards = sorted(edition.awards, key=lambda a: (a.category is None, list(edition.categories).index(a.category)
-                                                        if a.category in edition.categories else 99, a.rank or 99))
+                                                        if a.category in edition.categories else 99, a.rank or 1))
         shared = Counter(a.category for a in awards)  # ranks matter where a category has several laureates
         total = edition.laureates_count.value if edition.laureates_count else None
-        head = self.w.t("palmares_head_total", lang, year=year, count=len(awards), total=total) \
-            if total and total > len(awards) else self.w.t("palmares_head", lang, year=year, count=len(awards))
+        winners = sum(1 for a in awards if a.rank in (None, 1))  # runners-up are listed, not counted
+        head = self.w.t("palmares_head_total", lang, year=year, count=winners, total=total) \
+            if total and total > winners else self.w.t("palmares_head", lang, year=year, count=winners)
         lines = [head] + self.clip([self.w.t("palmares_line", lang,
                                              category=self.category_label(a.category, lang, edition),
                                              who=self.who(a, lang, with_rank=shared[a.category] > 1))
@@ -424,6 +431,8 @@ class Answerer:
         if q.by_change:
             return self.change_ranking(q, year, rows)
         valued = sorted((r for r in rows if r.value is not None), key=lambda r: -r.value)
+        if not valued and q.superlative != "worst":
+            return self.missing("ranking_none", lang, year, sorted(ranked_years))
         label = lambda r: self.term_label("channels", r.target, lang)  # noqa: E731
         sources = [u for r in rows for u in r.sources]
         if q.superlative == "best" and valued:

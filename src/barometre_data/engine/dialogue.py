@@ -170,8 +170,10 @@ class Dialogue:
             if kinds:
                 named.kinds, named.cats = kinds, []
                 q.kind, q.category = kinds[0], None
+        located = any(a in ("dans", "in") and b in ("quel", "quelle", "which", "what")
+                      for a, b in zip(p.words, p.words[1:]))  # "dans quel département est le lauréat ?"
         if "laureate" in intents and p.attributes & {"department", "category"} and not named.places \
-                and not named.cats:
+                and not named.cats and not located:
             # "quel département a gagné ?": the category of départements (or regions)
             wanted = "regions" if self.lexicon.has(p.words, "regions") else "departements"
             if p.attributes & {"department"} and wanted in self.knowledge.vocabulary.categories:
@@ -212,6 +214,8 @@ class Dialogue:
         elif "ranking" in intents and not places and not subjects and (not cats or "score" in intents) and (
                 not awards_asked or channel_words):
             q.intent = "ranking"
+        elif q.rank and cats:
+            q.intent, q.kind, q.places = "laureate", None, []  # "qui était 2e derrière les Hauts-de-France ?"
         elif places:
             q.intent = "score" if "score" in intents and not awards_asked else "structure"
         elif cats and (kinds or chans) and "score" in intents and not awards_asked:
@@ -264,6 +268,9 @@ class Dialogue:
         if q.intent in ("score", "series") and not named.any and state.intent == "method" \
                 and earlier.get("topic") in COUNT_TOPICS and self.lexicon.change_direction(p.words):
             q.intent, q.topic = "method", earlier["topic"]  # "ça fait quelle hausse ?" after a count: its change
+        if p.versus and not named.any and p.years and state.intent in ("score", "series", "ranking") \
+                and (earlier.get("subject") or earlier.get("channel") or earlier.get("kind")):
+            q.intent, q.superlative = "score", None  # "c'est mieux que 2019 ?": the same score in 2019
         if p.versus and len(named.chans) == 1 and earlier.get("channel") not in (None, named.chans[0]):
             q.intent, q.compare, q.superlative = "ranking", [earlier["channel"], named.chans[0]], None
             q.ranking_kinds = False
@@ -362,8 +369,10 @@ class Dialogue:
         lex = self.lexicon
         known = lex.stopwords | lex.cue_words | lex.english | lex.french | lex.edition_words | lex.known_words
         raw = p.raw.split()
-        capitalised = {fold(w) for n, w in enumerate(raw) if n > 0 and w[:1].isupper()
-                       and fold(raw[n - 1]) not in lex.greetings}
+        capitalised = {fold(w) for n, w in enumerate(raw) if w[:1].isupper() and (
+            (n > 0 and fold(raw[n - 1]) not in lex.greetings)
+            or (n == 0 and len(raw) > 1 and fold(raw[1]).split()[:1] and fold(raw[1]).split()[0]
+                in lex.word_sets["name_verbs"]))}  # "Limoges a été récompensée ?"
         asks_ever = lex.has(p.words, "ever")
         names = [w for i, w in enumerate(p.words)
                  if i not in covered and w not in known and not w.isdigit() and len(w) >= 3

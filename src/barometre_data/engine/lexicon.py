@@ -39,6 +39,8 @@ class Lexicon:
     change_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fact_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     topic_pairs: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    number_words: dict[str, int] = field(default_factory=dict)
+    thousand_words: frozenset[str] = field(default_factory=frozenset)
 
     def has(self, words: list[str], word_set: str) -> bool:
         """Whether any of `words` is in the lexicon's word set `word_set` (best, worst, kinds...)."""
@@ -103,4 +105,6 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         change_prefixes={k: tuple(_phrases(v)) for k, v in raw["change_prefixes"].items()},
         fact_prefixes={k: tuple(_phrases(v)) for k, v in raw["fact_prefixes"].items()},
         topic_pairs={k: [tuple(_phrases(g)) for g in v] for k, v in raw["topic_pairs"].items()},
+        number_words={fold(k): int(v) for k, v in raw["number_words"].items()},
+        thousand_words=frozenset(_phrases(raw["thousand_words"])),
     )

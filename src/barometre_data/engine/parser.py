@@ -79,6 +79,7 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
         if not names_a_place and all(any(w.startswith(group) for w in words) for group in groups):
             parsed.topics.add(topic)
     parsed.years = [int(m.group(1)) for m in _YEAR.finditer(text) if not _POPULATION.match(text, m.end())]
+    parsed.years += _years_in_words(words, lexicon)
     since = _SINCE.search(text)
     if since and ("series" in parsed.intents or re.search(r"\b(depuis|since|a partir de)\b", text)):
         parsed.since = int(since.group(1))
@@ -88,6 +89,39 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
     # "dans quel département ?" asks for an attribute: its words name no category
     parsed.hits = [h for h in hits if not attribute_spans.intersection(range(h.start, h.end))]
     return parsed
+
+
+def _small_number(words: list[str], lexicon: Lexicon) -> tuple[int, int]:
+    """The number (0-99) written at the start of `words` ("dix neuf", "vingt et un", "twenty one") and how
+    many words it took."""
+    total, used = 0, 0
+    for word in words[:4]:
+        value = lexicon.number_words.get(word)
+        if word == "et" and used and total >= 20:
+            used += 1
+            continue
+        if value is None or (used and value >= 10 and total < 20 and not (total == 10 and value < 10)):
+            break
+        total, used = total + value, used + 1
+    return total, used
+
+
+def _years_in_words(words: list[str], lexicon: Lexicon) -> list[int]:
+    """'deux mille seize' -> 2016, 'two thousand and nineteen' -> 2019, 'twenty twenty' -> 2020."""
+    found = []
+    for i, word in enumerate(words):
+        if word in ("deux", "two") and i + 1 < len(words) and words[i + 1] in lexicon.thousand_words:
+            rest = words[i + 2:]
+            if rest[:1] == ["and"]:
+                rest = rest[1:]
+            number, used = _small_number(rest, lexicon)
+            if used:
+                found.append(2000 + number)
+        elif word == "twenty" and i + 1 < len(words):
+            number, used = _small_number(words[i + 1:], lexicon)
+            if used and number >= 10:
+                found.append(2000 + number)
+    return found
 
 
 def _rank(words: list[str], lexicon: Lexicon) -> int | None:
