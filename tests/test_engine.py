@@ -124,3 +124,17 @@ def test_any_mix_of_known_words_in_a_conversation_gets_an_answer(engine, questio
     for q in questions:
         a = engine.answer(q, state)
         assert a.text and (a.found is False or a.sources)
+
+
+def test_asking_for_the_source_gives_the_previous_answers_urls(engine):
+    score, source = ask_all(engine, "score global 2020", "et la source ?")
+    assert source.found and source.sources == score.sources
+    assert "saumur-kiosque.com" in source.text
+
+
+def test_a_runner_up_is_not_given_as_the_winner(engine):
+    winner, second = ask_all(engine, "who topped the overall ranking in 2013", "who came second?")
+    assert "Sarlat" in winner.text and "Amboise" not in winner.text
+    assert "Amboise" in second.text and "Sarlat" not in second.text
+    unknown = engine.answer("qui était 2e chez les régions en 2020 ?")
+    assert not unknown.found and "2e" in unknown.text

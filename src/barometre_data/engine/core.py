@@ -34,6 +34,14 @@ class Engine:
         if state.expired(now):
             state.reset()
         parsed = parse(question or "", self.lexicon, self.matcher)
+        earlier = state.entities or {}
+        if parsed.source_request and earlier.get("sources") and not parsed.hits and not parsed.years \
+                and not parsed.intents and not parsed.topics:  # "et la source ?"
+            lang = parsed.lang or state.lang or "fr"
+            text = self.wording.t("sources_of_previous", lang, urls="\n".join(earlier["sources"]))
+            state.updated = now
+            return Answer(text=text, found=True, intent="source", confidence=0.9, year=state.year, lang=lang,
+                          sources=list(earlier["sources"]))
         resolved = self.dialogue.resolve(parsed, state)
         if resolved.answer is not None:
             if resolved.answer.intent == "clarify":
@@ -110,7 +118,7 @@ class Engine:
         previous_base = (state.entities or {}).get("base_intent") or (
             state.intent if state.intent in ("laureate", "palmares", "structure") else None)
         state.intent = q.intent
-        state.entities = {**q.slots(), "structures": structures}
+        state.entities = {**q.slots(), "structures": structures, "sources": reply.sources[:5]}
         if q.topic:
             state.entities["topic"] = q.topic
         if q.attribute:

@@ -85,7 +85,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         for key, phrases in raw[group].items():
             index.add_all(_phrases(phrases), Cue(group, key))
     markers: PhraseIndex[Cue] = PhraseIndex()
-    for group in ("off_topic", "injection", "comparison", "versus"):
+    for group in ("off_topic", "injection", "comparison", "versus", "source_request"):
         markers.add_all(_phrases(raw[group]), Cue(group, group))
     cue_words = frozenset(w for phrase in (*index._exact, *markers._exact) for w in phrase.split())
     return Lexicon(

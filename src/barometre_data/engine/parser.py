@@ -29,6 +29,7 @@ class Parsed:
     followup: bool = False
     comparison: bool = False  # "par rapport à avant": the change, not another year
     versus: bool = False  # "mieux que ...": two things compared
+    source_request: bool = False  # "et la source ?": where the previous answer comes from
     off_topic: bool = False
     injection: bool = False
     too_long: bool = False
@@ -73,6 +74,8 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
             parsed.comparison = True
         elif cue.group == "versus":
             parsed.versus = True
+        elif cue.group == "source_request":
+            parsed.source_request = True
     parsed.followup = lexicon.starts_followup(words)
     names_a_place = any(e.type == "place" for h in hits for e in h.entities)
     for topic, groups in lexicon.topic_pairs.items():  # "les audits 2020 c'était quand ?", "combien ... primées"
