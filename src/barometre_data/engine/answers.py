@@ -473,6 +473,32 @@ class Answerer:
         text = self.w.t("change_ranking", lang, year=year, prev=self.prev_year(year) or "—", items=", ".join(items))
         return self.finish(Reply(text, True, year=year, sources=[u for r in changed for u in r.sources]), lang)
 
+    def lookup(self, q: Query) -> Reply:
+        """The edition(s) a quoted figure belongs to ("62/100, c'était quelle année ?")."""
+        lang, lines, sources, years = q.lang, [], [], []
+        for value in q.values:
+            for score in self.k.scores():
+                if score.value is not None and abs(score.value - value) < 0.05 and (
+                        q.subject is None or score.subject == q.subject):
+                    lines.append(self.w.t("lookup_line", lang, value=self.w.num(score.value, lang),
+                                          unit=self.unit(score.unit, lang), year=score.year,
+                                          subject=self.subject_text(score.subject, score.target, lang)))
+                    sources += score.sources
+                    years.append(score.year)
+            for topic, field_name in self.METHOD_FIELDS.items():
+                if topic not in ("structures_audited", "mystery_citizens", "criteria_count"):
+                    continue
+                for year in self.k.years:
+                    entry = getattr(self.k.editions[year], field_name)
+                    if entry is not None and entry.value == value:
+                        lines.append(self.w.t(topic, lang, year=year, value=entry.value, change=""))
+                        sources += entry.sources
+                        years.append(year)
+        if not lines:
+            shown = ", ".join(self.w.num(v, lang) for v in q.values)
+            return Reply(self.w.t("lookup_none", lang, value=shown), False)
+        return self.finish(Reply("\n".join(dict.fromkeys(lines)), True, year=years[0], sources=sources), lang)
+
     def comparison(self, q: Query) -> Reply:
         """Two or more channels (or kinds of structure) side by side, best first."""
         lang = q.lang

@@ -76,7 +76,7 @@ class Engine:
         handlers = {
             "laureate": a.laureate, "palmares": a.palmares, "structure": a.structure, "attribute": a.attribute,
             "score": a.score, "ranking": a.ranking, "series": a.series, "method": a.method,
-            "overview": self.overview,
+            "overview": self.overview, "lookup": a.lookup,
         }
         return handlers[q.intent](q)
 
@@ -103,6 +103,10 @@ class Engine:
             sources += e.laureates_count.sources
         elif e.awards:
             parts.append(w.t("palmares_head", lang, year=year, count=len(e.awards)).rstrip(" :") + ".")
+        if len(parts) <= 2 and e.facts:  # an edition known by little else than text: say what is known
+            for fact in e.facts[:2]:
+                parts.append(fact.en if lang == "en" and fact.en else fact.text)
+                sources += fact.sources
         if not sources:
             sources = self.answerer.edition_sources(e)
         notes = []

@@ -193,7 +193,9 @@ class Dialogue:
         awards_asked = bool(intents & {"laureate", "palmares"})
         unknown_name = self.unknown_name(p) if awards_asked else None
         channel_words = self.lexicon.has(p.words, "channels")
-        if topic:
+        if p.values and self.lexicon.has(p.words, "which_year_asked") and not (cats or places or p.years):
+            q.intent, q.values = "lookup", p.values  # "62/100, c'était quelle année ?"
+        elif topic:
             q.intent, q.topic = "method", topic
             q.over_years = not p.years and ("series" in intents or (
                 bool(q.superlative) and self.lexicon.has(p.words, "which_edition")))  # "which edition had the fewest"
@@ -214,6 +216,8 @@ class Dialogue:
         elif "ranking" in intents and not places and not subjects and (not cats or "score" in intents) and (
                 not awards_asked or channel_words):
             q.intent = "ranking"
+        elif places and cats and awards_asked and p.years:
+            q.intent, q.kind, q.places = "laureate", None, []  # "est-il vrai que X a gagné la catégorie C en Y ?"
         elif q.rank and cats:
             q.intent, q.kind, q.places = "laureate", None, []  # "qui était 2e derrière les Hauts-de-France ?"
         elif places:
@@ -268,6 +272,12 @@ class Dialogue:
         if q.intent in ("score", "series") and not named.any and state.intent == "method" \
                 and earlier.get("topic") in COUNT_TOPICS and self.lexicon.change_direction(p.words):
             q.intent, q.topic = "method", earlier["topic"]  # "ça fait quelle hausse ?" after a count: its change
+        if p.followup and not named.any and q.intent == "ranking" and state.intent == "series" and q.superlative \
+                and not self.lexicon.has(p.words, "channels"):
+            q.intent = "series"  # "meilleure année ?" then "et la pire ?"
+        if q.topic == "structures_audited" and state.intent in ("palmares", "laureate") \
+                and self.lexicon.has(p.words, "among"):
+            q.topic = "laureates_count"  # "lauréats 2019 ?" then "dont combien de villes ?"
         if p.versus and not named.any and p.years and state.intent in ("score", "series", "ranking") \
                 and (earlier.get("subject") or earlier.get("channel") or earlier.get("kind")):
             q.intent, q.superlative = "score", None  # "c'est mieux que 2019 ?": the same score in 2019

@@ -14,6 +14,9 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d|21\d\d)\b")
 _ORDINAL = re.compile(r"\b(\d{1,2})\s?(?:e|eme|er|ere|nd|nde|th|st|rd)\b")
 # "villes de 2000 a 10000 habitants": a number of inhabitants, not a year
 _POPULATION = re.compile(r"\s*(?:(?:a|et|-)\s*\d[\d ]*)?\s*(?:habitants|hab|inhabitants|residents)\b|\s*(?:a|et)\s+\d{4,}")
+# a figure quoted: "62/100", "68,5", "70 %" (not a year, not a population)
+_VALUE = re.compile(r"(?<![\d.,/])(\d{1,3}(?:[.,]\d)?)(?=\s*(?:/\s*100|%|sur 100|out of 100|points?\b|structures)"
+                    r"|\s*[,.]?\s*(?:c|that|which|quelle|what)\b)")
 _SINCE = re.compile(r"\b(?:depuis|since|a partir de|from|entre|between|de)\s+(19[5-9]\d|20\d\d)\b")
 
 
@@ -37,6 +40,7 @@ class Parsed:
     since: int | None = None
     ordinal: int | None = None  # edition number asked ("8e édition")
     rank: int | None = None  # a rank asked ("qui était 2e ?", "runner-up")
+    values: list[float] = field(default_factory=list)  # figures quoted ("62/100", "68,5", "70 %")
     hits: list[Hit] = field(default_factory=list)
 
     @property
@@ -83,6 +87,8 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
             parsed.topics.add(topic)
     parsed.years = [int(m.group(1)) for m in _YEAR.finditer(text) if not _POPULATION.match(text, m.end())]
     parsed.years += _years_in_words(words, lexicon)
+    parsed.values = [float(m.group(1).replace(",", ".")) for m in _VALUE.finditer(question)
+                     if not _YEAR.fullmatch(m.group(1))]
     since = _SINCE.search(text)
     if since and ("series" in parsed.intents or re.search(r"\b(depuis|since|a partir de)\b", text)):
         parsed.since = int(since.group(1))

@@ -36,6 +36,7 @@ class Query:
     attribute: str | None = None  # department / mention / category
     superlative: str | None = None  # best / worst
     ranking_kinds: bool = False  # a ranking of kinds of structure rather than of channels
+    values: list[float] = field(default_factory=list)  # figures whose edition is asked ("62/100, quelle année ?")
     where: bool = False  # "où ?": a place is asked
     only_kind: str | None = None  # "ce département lui-même": the structures of that kind in the place
     rank: int | None = None  # "qui était 2e ?": a rank other than the winner
