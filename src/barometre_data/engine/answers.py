@@ -35,8 +35,10 @@ def _dedupe(urls) -> list[str]:
 
 class Answerer:
     def __init__(self, knowledge: Knowledge, wording: Wording, places: dict[str, Place],
-                 fact_prefixes: dict[str, tuple[str, ...]] | None = None) -> None:
+                 fact_prefixes: dict[str, tuple[str, ...]] | None = None,
+                 earliest_fact_topics: frozenset[str] = frozenset()) -> None:
         self.fact_prefixes = fact_prefixes or {}
+        self.earliest_fact_topics = earliest_fact_topics
         self.k = knowledge
         self.w = wording
         self.places = places
@@ -681,7 +683,8 @@ class Answerer:
             return [f for f in edition.facts if any(w.startswith(prefixes) for w in fold(f.text).split())]
 
         has = [y for y in self.k.years if matching(self.k.editions[y])]
-        year = q.year if q.year is not None else self.latest(has)
+        first = topic in self.earliest_fact_topics and has
+        year = q.year if q.year is not None else (has[0] if first else self.latest(has))
         facts = matching(self.k.editions[year]) if year in self.k.editions else []
         if not facts:
             return self.missing("method_missing", lang, year, has)

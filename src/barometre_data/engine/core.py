@@ -24,7 +24,8 @@ class Engine:
         self.lexicon = lexicon or load_lexicon()
         self.wording = wording or load_wording()
         self.matcher: EntityMatcher = build_matcher(knowledge, self.lexicon)
-        self.answerer = Answerer(knowledge, self.wording, self.matcher.places, self.lexicon.fact_prefixes)
+        self.answerer = Answerer(knowledge, self.wording, self.matcher.places, self.lexicon.fact_prefixes,
+                                 self.lexicon.earliest_fact_topics)
         self.dialogue = Dialogue(knowledge, self.lexicon, self.wording, self.matcher, self.answerer)
 
     # ------------------------------------------------------------------ public

@@ -23,7 +23,7 @@ from .parser import Parsed
 from .query import COMPATIBLE, NATURAL_INTENT, Query
 from .wording import Wording
 
-TOPIC_PRIORITY = ("categories", "laureates_count", "criteria_count", "audits_per_structure", "platforms", "channels",
+TOPIC_PRIORITY = ("threshold", "renaming", "categories", "laureates_count", "criteria_count", "audits_per_structure", "platforms", "channels",
                   "determinants", "audit_periods", "mystery_citizens", "structures_audited", "presentation", "launch",
                   "name", "edition_number")
 COUNT_TOPICS = ("structures_audited", "mystery_citizens", "laureates_count", "criteria_count", "audits_per_structure")

@@ -38,6 +38,7 @@ class Lexicon:
     word_sets: dict[str, frozenset[str]] = field(default_factory=dict)
     change_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fact_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    earliest_fact_topics: frozenset[str] = field(default_factory=frozenset)
     topic_pairs: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     number_words: dict[str, int] = field(default_factory=dict)
     thousand_words: frozenset[str] = field(default_factory=frozenset)
@@ -104,6 +105,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         word_sets={k: frozenset(_phrases(v)) for k, v in raw["word_sets"].items()},
         change_prefixes={k: tuple(_phrases(v)) for k, v in raw["change_prefixes"].items()},
         fact_prefixes={k: tuple(_phrases(v)) for k, v in raw["fact_prefixes"].items()},
+        earliest_fact_topics=frozenset(raw["earliest_fact_topics"]),
         topic_pairs={k: [tuple(_phrases(g)) for g in v] for k, v in raw["topic_pairs"].items()},
         number_words={fold(k): int(v) for k, v in raw["number_words"].items()},
         thousand_words=frozenset(_phrases(raw["thousand_words"])),
