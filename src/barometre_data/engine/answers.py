@@ -24,6 +24,7 @@ class Reply:
     suggestions: list[str] = field(default_factory=list)
     structures: list[str] = field(default_factory=list)  # structure names the answer is about
     series: list[tuple[int, float]] = field(default_factory=list)
+    focus: dict[str, str] = field(default_factory=dict)  # what a follow-up may refer to ("il" = the channel named)
 
 
 MAX_LINES = 30  # a list longer than this is cut (an answer must fit a Discord message)
@@ -264,6 +265,9 @@ class Answerer:
 
     def attribute(self, q: Query) -> Reply:
         lang = q.lang
+        if q.attribute == "mention" and q.mention_words and not q.places and any(
+                a.mention and set(fold(a.mention).split()) <= set(q.mention_words) for a in self.k.awards()):
+            return self.mentions(q)
         structures, _ = self.structures_of(q.places)
         if structures:
             awards = sorted((a for s in structures for a in self.awards_of.get(s, [])), key=lambda a: a.year)
@@ -303,6 +307,14 @@ class Answerer:
 
     def mentions(self, q: Query) -> Reply:
         lang = q.lang
+        named = [a for a in self.k.awards() if a.mention and q.mention_words
+                 and set(fold(a.mention).split()) <= set(q.mention_words)]
+        if named:  # "qui a eu la mention numérique ?"
+            lines = [self.w.t("attr_mention", lang, name=a.structure.name, year=a.year, mention=a.mention)
+                     for a in named]
+            return self.finish(Reply("\n".join(lines), True, year=named[-1].year,
+                                     sources=[u for a in named for u in a.sources],
+                                     structures=[a.structure.name for a in named]), lang)
         year = q.year if q.year is not None else self.latest(self.mention_years)
         if year is None:
             return Reply(self.w.t("mentions_none", lang, year=self.years_text(self.k.years)), False)
@@ -437,30 +449,31 @@ class Answerer:
             return self.missing("ranking_none", lang, year, sorted(ranked_years))
         label = lambda r: self.term_label("channels", r.target, lang)  # noqa: E731
         sources = [u for r in rows for u in r.sources]
+        focus: dict[str, str] = {}
         if q.superlative == "best" and valued:
             top = valued[0]
             text = self.w.t("ranking_best", lang, year=year, label=label(top), value=self.w.num(top.value, lang),
                             unit=self.unit(top.unit, lang))
-            sources = list(top.sources)
+            sources, focus = list(top.sources), {"channel": top.target}
         elif q.superlative == "worst":
             flagged = [r for r in rows if r.standing == "worst" and r.value is None]
             if flagged:
                 r = flagged[0]
                 text = self.w.t("ranking_worst_note", lang, year=year, label=label(r),
                                 note=(r.note_en if lang == "en" and r.note_en else r.note) or "")
-                sources = list(r.sources)
+                sources, focus = list(r.sources), {"channel": r.target}
             elif valued:
                 low = valued[-1]
                 text = self.w.t("ranking_worst", lang, year=year, label=label(low),
                                 value=self.w.num(low.value, lang), unit=self.unit(low.unit, lang))
-                sources = list(low.sources)
+                sources, focus = list(low.sources), {"channel": low.target}
             else:
                 return Reply(self.w.t("ranking_none", lang, year=year), False, year=year)
         else:
             items = [self.w.t("ranking_item", lang, pos=i + 1, label=label(r), value=self.w.num(r.value, lang),
                               unit=self.unit(r.unit, lang)) for i, r in enumerate(valued)]
             text = self.w.t("ranking_head", lang, year=year, items=", ".join(items))
-        reply = Reply(text, True, year=year, sources=sources)
+        reply = Reply(text, True, year=year, sources=sources, focus=focus)
         return self.finish(reply, lang)
 
     def change_ranking(self, q: Query, year: int, rows: list[Score]) -> Reply:

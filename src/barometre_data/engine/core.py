@@ -123,7 +123,7 @@ class Engine:
         previous_base = (state.entities or {}).get("base_intent") or (
             state.intent if state.intent in ("laureate", "palmares", "structure") else None)
         state.intent = q.intent
-        state.entities = {**q.slots(), "structures": structures, "sources": reply.sources[:5]}
+        state.entities = {**q.slots(), **reply.focus, "structures": structures, "sources": reply.sources[:5]}
         if q.topic:
             state.entities["topic"] = q.topic
         if q.attribute:

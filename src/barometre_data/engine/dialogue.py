@@ -156,6 +156,7 @@ class Dialogue:
             subject=named.subjects[0] if named.subjects else None, kind=named.kinds[0] if named.kinds else None,
             places=named.places, since=p.since, rank=p.rank, superlative=self.superlative(p.words),
             where=self.lexicon.has(p.words, "where") and not self.lexicon.has(p.words, "planned"),
+            mention_words=list(p.words),
             ranking_kinds=bool(named.kinds and not named.chans) or self.lexicon.has(p.words, "kinds"),
         )
 

@@ -37,6 +37,7 @@ class Query:
     superlative: str | None = None  # best / worst
     ranking_kinds: bool = False  # a ranking of kinds of structure rather than of channels
     values: list[float] = field(default_factory=list)  # figures whose edition is asked ("62/100, quelle année ?")
+    mention_words: list[str] = field(default_factory=list)  # the question's words, to find a mention named
     where: bool = False  # "où ?": a place is asked
     only_kind: str | None = None  # "ce département lui-même": the structures of that kind in the place
     rank: int | None = None  # "qui était 2e ?": a rank other than the winner
