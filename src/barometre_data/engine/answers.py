@@ -61,6 +61,8 @@ class Answerer:
         for structure in self.awards_of:
             self.structures_named.setdefault(structure.name, []).append(structure)
         self.mention_years = sorted({a.year for a in knowledge.awards() if a.mention})
+        # awards with a mention, by the mention's words ("qui a eu la mention numérique ?")
+        self.mentioned = [(frozenset(fold(a.mention).split()), a) for a in knowledge.awards() if a.mention]
 
     # ------------------------------------------------------------------ helpers
     def years_text(self, years: list[int]) -> str:
@@ -107,6 +109,11 @@ class Answerer:
             parts.append(self.w.sources_line(reply.sources, lang))
         reply.text = "\n".join(p for p in parts if p)
         return reply
+
+    def awards_named(self, names: list[str]) -> list[Award]:
+        """The awards of the structures called `names` (from the look-up tables, not a scan)."""
+        return [a for name in dict.fromkeys(names) for s in self.structures_named.get(name, [])
+                for a in self.awards_of[s]]
 
     def missing(self, key: str, lang: str, year: int | None, has: list[int], **values: object) -> Reply:
         """found=False: the data lacks it for `year`; says which editions do hold it."""
@@ -265,15 +272,14 @@ class Answerer:
 
     def attribute(self, q: Query) -> Reply:
         lang = q.lang
-        if q.attribute == "mention" and q.mention_words and not q.places and any(
-                a.mention and set(fold(a.mention).split()) <= set(q.mention_words) for a in self.k.awards()):
+        asked = set(q.mention_words)
+        if q.attribute == "mention" and not q.places and any(words <= asked for words, _ in self.mentioned):
             return self.mentions(q)
         structures, _ = self.structures_of(q.places)
         if structures:
             awards = sorted((a for s in structures for a in self.awards_of.get(s, [])), key=lambda a: a.year)
         else:
-            awards = [a for name in dict.fromkeys(q.structures) for s in self.structures_named.get(name, [])
-                      for a in self.awards_of[s]]
+            awards = self.awards_named(q.structures)
         if q.year is not None and q.year_explicit and awards:
             awards = [a for a in awards if a.year == q.year] or awards
         if not awards:
@@ -307,8 +313,8 @@ class Answerer:
 
     def mentions(self, q: Query) -> Reply:
         lang = q.lang
-        named = [a for a in self.k.awards() if a.mention and q.mention_words
-                 and set(fold(a.mention).split()) <= set(q.mention_words)]
+        asked = set(q.mention_words)
+        named = [a for words, a in self.mentioned if words <= asked] if asked else []
         if named:  # "qui a eu la mention numérique ?"
             lines = [self.w.t("attr_mention", lang, name=a.structure.name, year=a.year, mention=a.mention)
                      for a in named]

@@ -265,7 +265,7 @@ class Dialogue:
                 q.intent = "structure" if q.intent in ("", "laureate", "palmares") else q.intent
         if q.rank and not named.cats and not named.places and structures:
             # "qui était 2e derrière eux ?": the category (and year) of the structure just named
-            award = next((a for a in self.knowledge.awards() if a.structure.name in structures and a.category), None)
+            award = next((a for a in self.answerer.awards_named(structures) if a.category), None)
             if award is not None:
                 q.intent, q.category = "laureate", award.category
                 if not p.years:
@@ -400,11 +400,10 @@ class Dialogue:
     def place_of_structures(self, names: list[str], category: str) -> str | None:
         """The place key of the département (or region) of the first of `names`, for "ce département"."""
         field_ = "region" if category == "regions" else "department"
-        for award in self.knowledge.awards():
-            if award.structure.name in names:
-                key = fold(getattr(award.structure, field_) or "")
-                if key in self.matcher.places:
-                    return key
+        for award in self.answerer.awards_named(names):
+            key = fold(getattr(award.structure, field_) or "")
+            if key in self.matcher.places:
+                return key
         return None
 
     def other_subject(self, p: Parsed) -> tuple[str, bool] | None:
