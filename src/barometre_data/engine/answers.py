@@ -336,7 +336,7 @@ class Answerer:
 
     # ------------------------------------------------------------------ scores
     def subject_of(self, q: Query) -> tuple[str, str | None]:
-        if q.places and q.subject in (None, "global") and not (q.channel or q.kind):
+        if q.places and q.subject in (None, "global") and not q.channel:
             structures, _ = self.structures_of(q.places)  # "Maine-et-Loire's overall score": its own score
             for s in structures:
                 if s.name in self.structure_scores:
@@ -582,8 +582,10 @@ class Answerer:
                           unit=self.unit(s.unit, lang)) for s in rows]
         subject_cap = label[0].upper() + label[1:] if lang == "en" else label
         lines = []
+        year = rows[-1].year
         if q.superlative in ("best", "worst"):
             pick = max(rows, key=lambda s: s.value) if q.superlative == "best" else min(rows, key=lambda s: s.value)
+            year = pick.year  # "la meilleure année": the answer is about that year
             lines.append(self.w.t(f"series_{q.superlative}", lang, year=pick.year,
                                   value=self.w.num(pick.value, lang), unit=self.unit(pick.unit, lang)))
         lines.append(self.w.t("series_head", lang, subject=subject_cap, items=", ".join(items)))
@@ -595,7 +597,7 @@ class Answerer:
         missing = [y for y in self.k.years if y >= first and y not in {s.year for s in rows}]
         if missing:
             lines.append(self.w.t("series_missing_years", lang, years=self.years_text(missing)))
-        reply = Reply("\n".join(lines), True, year=rows[-1].year, sources=[u for s in rows for u in s.sources],
+        reply = Reply("\n".join(lines), True, year=year, sources=[u for s in rows for u in s.sources],
                       series=points)
         return self.finish(reply, lang)
 

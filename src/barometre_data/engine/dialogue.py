@@ -273,9 +273,12 @@ class Dialogue:
         if q.intent in ("score", "series") and not named.any and state.intent == "method" \
                 and earlier.get("topic") in COUNT_TOPICS and self.lexicon.change_direction(p.words):
             q.intent, q.topic = "method", earlier["topic"]  # "ça fait quelle hausse ?" after a count: its change
-        if p.followup and not named.any and q.intent == "ranking" and state.intent == "series" and q.superlative \
+        if not named.any and q.intent == "ranking" and state.intent == "series" and q.superlative \
                 and not self.lexicon.has(p.words, "channels"):
             q.intent = "series"  # "meilleure année ?" then "et la pire ?"
+        if not q.topic and not named.any and state.intent in ("palmares", "laureate") \
+                and self.lexicon.has(p.words, "how_many"):
+            q.intent, q.topic = "method", "laureates_count"  # "palmarès 2020" then "ils sont combien en tout ?"
         if q.topic == "structures_audited" and state.intent in ("palmares", "laureate") \
                 and self.lexicon.has(p.words, "among"):
             q.topic = "laureates_count"  # "lauréats 2019 ?" then "dont combien de villes ?"
@@ -361,6 +364,9 @@ class Dialogue:
             topics -= {"edition_number", "name"}
         if "presentation" in topics and (chans or subjects) and "score" in intents:
             topics.discard("presentation")
+        places_named = any(e.type == "place" for h in p.hits for e in h.entities)
+        if places_named and intents & {"laureate", "palmares"}:
+            topics -= set(COUNT_TOPICS)  # "Besançon a été primé combien de fois ?": what it won
         if topics & {"presentation", "launch"} and intents & {"laureate", "palmares"} and p.hits:
             topics -= {"presentation", "launch"}  # "quelle ville a décroché le trophée des villes de ... ?"
         if "edition_number" in topics and p.ordinal and intents:
