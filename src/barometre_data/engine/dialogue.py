@@ -163,6 +163,10 @@ class Dialogue:
     def adjust(self, q: Query, p: Parsed, named: Named, intents: set[str], topic: str | None,
                state: ConversationState) -> None:
         """Readings that depend on several words at once."""
+        if named.cats and named.kinds and not intents & {"laureate", "palmares", "score"} \
+                and state.intent in ("score", "series", "ranking") and (p.followup or len(p.words) <= 4):
+            # "et les intercos" after kind scores: the kind of structure, not the award category
+            named.cats, q.category, q.intent = [], None, "score"
         if "best_year" in intents and not q.superlative:
             intents.discard("best_year")
         if "score" in intents and not intents & {"laureate", "palmares"} and named.cats and not named.kinds:
