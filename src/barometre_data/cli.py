@@ -22,13 +22,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from .config import Settings, async_database_url
 from .knowledge import Count, Edition, Knowledge, Score, TextList
 from .loader import VOCABULARY_FILE, DataErrors, LoadResult, load_dir
 from . import chat
 from .store import Store
+from .texts import texts
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,6 @@ async def load(args: argparse.Namespace, settings: Settings) -> int:
 
 # --------------------------------------------------------------------------- facts
 
-_FACT_WORDS = yaml.safe_load((Path(__file__).with_name("facts_wording.yaml")).read_text(encoding="utf-8"))
 
 
 def _ordinal(n: int, lang: str) -> str:
@@ -100,7 +99,7 @@ def _ordinal(n: int, lang: str) -> str:
         suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     else:
         suffix = "re" if n == 1 else "e"
-    return _FACT_WORDS[lang]["edition"].format(n=n, suffix=suffix)
+    return texts("facts", lang)["edition"].format(n=n, suffix=suffix)
 
 
 def _number(value: float, lang: str) -> str:
@@ -109,7 +108,7 @@ def _number(value: float, lang: str) -> str:
 
 
 def _score_line(score: Score, knowledge: Knowledge, lang: str) -> str:
-    words, vocabulary = _FACT_WORDS[lang], knowledge.vocabulary
+    words, vocabulary = texts("facts", lang), knowledge.vocabulary
     terms = {"channel": vocabulary.channels, "kind": vocabulary.kinds}.get(score.subject, vocabulary.subjects)
     key = score.target if score.target is not None else score.subject
     term = terms.get(key)
@@ -135,7 +134,7 @@ def _score_line(score: Score, knowledge: Knowledge, lang: str) -> str:
 
 def render_edition(edition: Edition, knowledge: Knowledge, lang: str = "fr") -> str:
     """A readable listing of one edition (for `barometre facts`)."""
-    words = _FACT_WORDS[lang]
+    words = texts("facts", lang)
     sep = ": " if lang == "en" else " : "
     head = f"{edition.year}"
     if edition.number:
@@ -204,7 +203,7 @@ async def facts(args: argparse.Namespace, settings: Settings) -> int:
         knowledge = await store.knowledge()
     finally:
         await store.close()
-    words = _FACT_WORDS[args.lang]
+    words = texts("facts", args.lang)
     if not knowledge.editions:
         print(words["none"], file=sys.stderr)
         return 1

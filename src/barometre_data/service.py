@@ -33,12 +33,12 @@ from .engine.normalize import fold
 from .knowledge import Knowledge
 from .loader import DataErrors, LoadResult, load_dir, validate_extra
 from .store import ChangeSummary, QueryStats, Store
+from .texts import texts
 
 log = logging.getLogger(__name__)
 
 MAX_CHOICES = 25
 MAX_CHOICE_NAME = 100
-SCORE_SUBJECTS = ("global", "certified", "non-certified")
 
 
 @dataclass
@@ -50,8 +50,7 @@ class ReloadReport:
     def render(self, lang: str = "fr", limit: int = 20) -> str:
         if self.ok and self.summary is not None:
             return self.summary.render(lang)
-        head = ("Données refusées, les précédentes restent en service :" if lang == "fr"
-                else "Data rejected; the previous data is still served:")
+        head = texts("reload", lang)["rejected"]
         lines = self.errors[:limit]
         more = len(self.errors) - len(lines)
         if more > 0:

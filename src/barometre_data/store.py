@@ -31,6 +31,7 @@ from .config import Settings, async_database_url
 from .engine.normalize import fold
 from .knowledge import Knowledge
 from .loader import LoadResult, load_dir
+from .texts import texts
 from .models import (
     DATA_TABLES,
     NATURAL_KEYS,
@@ -65,25 +66,6 @@ class Change:
 _KINDS = ("edition", "award", "score", "fact", "structure", "term")
 _ACTIONS = ("added", "removed", "changed")
 _MARKS = {"added": "+", "removed": "-", "changed": "~"}
-_WORDS = {
-    "fr": {
-        "edition": "Éditions", "award": "Lauréats", "score": "Scores", "fact": "Faits et méthode",
-        "structure": "Structures", "term": "Vocabulaire",
-        "added": ("ajout", "ajouts"), "removed": ("suppression", "suppressions"),
-        "changed": ("modification", "modifications"),
-        "none": "Aucun changement : la base est déjà à jour.",
-        "more": "… et {n} de plus",
-        "holds": "La base contient {n} édition{s}{years}.",
-    },
-    "en": {
-        "edition": "Editions", "award": "Awards", "score": "Scores", "fact": "Facts and method",
-        "structure": "Structures", "term": "Vocabulary",
-        "added": ("added", "added"), "removed": ("removed", "removed"), "changed": ("changed", "changed"),
-        "none": "No change: the store is already up to date.",
-        "more": "… and {n} more",
-        "holds": "The store holds {n} edition{s}{years}.",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -104,7 +86,7 @@ class ChangeSummary:
         return len(self.of(kind, action))
 
     def render(self, lang: str = "fr", limit: int | None = 8) -> str:
-        words = _WORDS["en" if lang == "en" else "fr"]
+        words = texts("changes", lang)
         lines: list[str] = []
         if self.empty:
             lines.append(words["none"])
@@ -117,8 +99,7 @@ class ChangeSummary:
                 n = self.count(kind, action)
                 if n:
                     counts.append(f"{n} {words[action][n > 1]}")
-            lines.append(f"{words[kind]} : {', '.join(counts)}" if lang != "en"
-                         else f"{words[kind]}: {', '.join(counts)}")
+            lines.append(words["heading"].format(kind=words[kind], counts=", ".join(counts)))
             shown = changes if limit is None else changes[:limit]
             for change in shown:
                 detail = f" ({', '.join(change.fields)})" if change.fields else ""
@@ -145,15 +126,11 @@ class QueryStats:
         return self.answered / self.total if self.total else 0.0
 
     def render(self, lang: str = "fr") -> str:
-        share = f"{self.share_answered:.0%}"
-        if lang == "en":
-            lines = [f"{self.total} question{'s' if self.total > 1 else ''}, {self.answered} answered ({share})."]
-            if self.unanswered:
-                lines.append("Most asked without an answer:")
-        else:
-            lines = [f"{self.total} question{'s' if self.total > 1 else ''}, {self.answered} avec réponse ({share})."]
-            if self.unanswered:
-                lines.append("Les plus posées sans réponse :")
+        words = texts("stats", lang)
+        lines = [words["total"].format(total=self.total, s="s" if self.total > 1 else "", answered=self.answered,
+                                       share=f"{self.share_answered:.0%}")]
+        if self.unanswered:
+            lines.append(words["unanswered"])
         lines += [f"  {count} × {question}" for question, count in self.unanswered]
         return "\n".join(lines)
 
