@@ -30,6 +30,11 @@ class Reply:
 MAX_LINES = 30  # a list longer than this is cut (an answer must fit a Discord message)
 
 
+def note_in(item, lang: str) -> str | None:
+    """An item's note in the answer's language; the French note when there is no English one."""
+    return item.note_en if lang == "en" and item.note_en else item.note
+
+
 def _dedupe(urls) -> list[str]:
     return list(dict.fromkeys(u for u in urls if u))
 
@@ -172,7 +177,7 @@ class Answerer:
     def unnamed(self, edition: Edition, lang: str) -> Reply:
         count = edition.laureates_count
         assert count is not None
-        note = count.note_en if lang == "en" else count.note
+        note = note_in(count, lang)
         detail = f" ({note})" if note else ""
         text = self.w.t("laureate_unnamed", lang, year=edition.year, count=count.value, detail=detail)
         return Reply(text, False, year=edition.year, sources=list(count.sources),
@@ -406,9 +411,7 @@ class Answerer:
         if not found:
             return self.missing("score_missing", lang, year, years, subject=label)
         s = found[0]
-        note = s.note_en if lang == "en" and s.note_en else (s.note if lang == "fr" or not s.note_en else s.note)
-        if lang == "en" and not s.note_en:
-            note = s.note  # French note rather than none
+        note = note_in(s, lang)
         change = self.change_text(s, lang)
         if s.value is None:
             text = self.w.t("score_note", lang, year=year, subject=label, note=note or "")
@@ -466,7 +469,7 @@ class Answerer:
             if flagged:
                 r = flagged[0]
                 text = self.w.t("ranking_worst_note", lang, year=year, label=label(r),
-                                note=(r.note_en if lang == "en" and r.note_en else r.note) or "")
+                                note=note_in(r, lang) or "")
                 sources, focus = list(r.sources), {"channel": r.target}
             elif valued:
                 low = valued[-1]
@@ -562,7 +565,7 @@ class Answerer:
             reply = Reply(text, True, year=year, sources=list(pick.sources))
         else:
             items = [f"{label(s)}{value(s)}" for s in valued] or [
-                f"{label(s)} : {(s.note_en if lang == 'en' and s.note_en else s.note) or ''}" for s in in_year]
+                f"{label(s)} : {note_in(s, lang) or ''}" for s in in_year]
             text = self.w.t("kind_ranking", lang, year=year, items="; ".join(items))
             reply = Reply(text, True, year=year, sources=[u for s in in_year for u in s.sources])
         return self.finish(reply, lang)
@@ -651,20 +654,20 @@ class Answerer:
                 items = list(entry.values_en if lang == "en" and entry.values_en else entry.values)
             joined = self.w.join(items, lang)
             text = self.w.t(topic, lang, year=year, items=joined, periods=joined)
-            note = entry.note_en if lang == "en" and entry.note_en else entry.note
+            note = note_in(entry, lang)
             sources = list(entry.sources)
         elif topic == "laureates_count" and value is not None and isinstance(value, tuple):
             count, sources = value
             text = self.w.t("laureates_count", lang, year=year, value=count)
             entry = edition.laureates_count
-            note = (entry.note_en if lang == "en" and entry.note_en else entry.note) if entry else None
+            note = note_in(entry, lang) if entry else None
             if entry is not None and entry.derived:
                 notes.append(self.w.t("derived", lang, rule=entry.rule))
         else:
             entry = getattr(edition, field_name)
             change = self.w.t("structures_change", lang, change=entry.change) if entry.change else ""
             text = self.w.t(topic, lang, year=year, value=entry.value, change=change)
-            note = entry.note_en if lang == "en" and entry.note_en else entry.note
+            note = note_in(entry, lang)
             sources = list(entry.sources)
         if note:
             notes.append(self.w.t("note", lang, note=note))
@@ -761,7 +764,7 @@ class Answerer:
             places = [y for y in has if any(e and e.place for e in (self.k.editions[y].published,
                                                                       self.k.editions[y].presentation))]
             reply = self.missing("place_missing", lang, year, places)
-            notes = [(e.note_en if lang == "en" and e.note_en else e.note) for e in events if e and e.note]
+            notes = [note_in(e, lang) for e in events if e and e.note]
             reply.text = "\n".join([reply.text, *(self.w.t("note", lang, note=n) for n in notes)])
             reply.sources = _dedupe(u for e in events if e for u in e.sources)
             return reply
@@ -769,7 +772,7 @@ class Answerer:
         if edition.published:
             p = edition.published
             lines.append(self.w.t("published", lang, year=year, date=self.w.date(p.date, lang) or "—"))
-            note = p.note_en if lang == "en" and p.note_en else p.note
+            note = note_in(p, lang)
             if note:
                 notes.append(self.w.t("note", lang, note=note))
             sources += p.sources
@@ -778,7 +781,7 @@ class Answerer:
             when = ", ".join(x for x in (self.w.date(p.date, lang), p.place) if x)
             if when and not (edition.published and p.date == edition.published.date and not p.place):
                 lines.append(self.w.t("presented", lang, year=year, when=when))
-            note = p.note_en if lang == "en" and p.note_en else p.note
+            note = note_in(p, lang)
             if note:
                 notes.append(self.w.t("note", lang, note=note))
             sources += p.sources
