@@ -461,15 +461,13 @@ class Dialogue:
                 q.fresh = True  # another subject: the year is not carried over
             if q.intent == "overview":
                 q.intent = NATURAL_INTENT[sorted(new_types)[0]] if new_types else "overview"
-        score_types = {"channel", "subject", "kind"}
-        if not new_types & score_types and not new_types & {"category", "place"}:
-            q.channel = q.channel or previous.get("channel")
-            q.subject = q.subject or previous.get("subject")
-            q.kind = q.kind or previous.get("kind")
-        if not new_types & {"category", "place"} and not new_types & score_types:
-            q.category = q.category or previous.get("category")
-            q.places = q.places or list(previous.get("places", []))
-        if q.intent in ("laureate",) and not q.category:
+        if not new_types:  # "et en 2019 ?": everything the conversation named still holds
+            q.channel = previous.get("channel")
+            q.subject = previous.get("subject")
+            q.kind = previous.get("kind")
+            q.category = previous.get("category")
+            q.places = list(previous.get("places", []))
+        if q.intent == "laureate" and not q.category:
             q.category = previous.get("category")
         if q.intent == "structure" and not q.places:
             q.places = list(previous.get("places", []))
