@@ -88,7 +88,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     markers: PhraseIndex[Cue] = PhraseIndex()
     for group in ("off_topic", "injection", "comparison", "versus", "source_request"):
         markers.add_all(_phrases(raw[group]), Cue(group, group))
-    cue_words = frozenset(w for phrase in (*index._exact, *markers._exact) for w in phrase.split())
+    cue_words = frozenset(index.words() | markers.words())
     return Lexicon(
         cues=index,
         markers=markers,

@@ -22,10 +22,6 @@ class Match(Generic[P]):
     payload: P
     score: float  # 100 for exact
 
-    @property
-    def exact(self) -> bool:
-        return self.score >= 100
-
 
 class PhraseIndex(Generic[P]):
     def __init__(self, fuzzy_cutoff: float = 86.0, max_words: int = 7) -> None:
@@ -55,11 +51,9 @@ class PhraseIndex(Generic[P]):
         for phrase in phrases:
             self.add(phrase, payload)
 
-    def payloads(self, phrase: str) -> list[P]:
-        return self._exact.get(phrase, [])
-
-    def __contains__(self, phrase: str) -> bool:
-        return phrase in self._exact
+    def words(self) -> set[str]:
+        """Every word of every indexed phrase."""
+        return {w for phrase in self._exact for w in phrase.split()}
 
     def _closest(self, span: str, n: int) -> tuple[str, float] | None:
         size = len(span)
