@@ -175,12 +175,14 @@ class Dialogue:
             if kinds:
                 named.kinds, named.cats = kinds, []
                 q.kind, q.category = kinds[0], None
-        located = any(a in ("dans", "in") and b in ("quel", "quelle", "which", "what")
+        sets = self.lexicon.word_sets
+        located = any(a in sets["in"] and b in sets["which"]
                       for a, b in zip(p.words, p.words[1:]))  # "dans quel département est le lauréat ?"
         if "laureate" in intents and p.attributes & {"department", "category"} and not named.places \
                 and not named.cats and not located:
             # "quel département a gagné ?": the category of départements (or regions)
-            wanted = "regions" if self.lexicon.has(p.words, "regions") else "departements"
+            field_ = "region" if self.lexicon.has(p.words, "regions") else "department"
+            wanted = next((c for c, f in self.lexicon.place_categories.items() if f == field_), None)
             if p.attributes & {"department"} and wanted in self.knowledge.vocabulary.categories:
                 named.cats, p.attributes = [wanted], set()
                 q.category = wanted
@@ -409,7 +411,9 @@ class Dialogue:
 
     def place_of_structures(self, names: list[str], category: str) -> str | None:
         """The place key of the département (or region) of the first of `names`, for "ce département"."""
-        field_ = "region" if category == "regions" else "department"
+        field_ = self.lexicon.place_categories.get(category)
+        if field_ is None:
+            return None
         for award in self.answerer.awards_named(names):
             key = fold(getattr(award.structure, field_) or "")
             if key in self.matcher.places:

@@ -41,6 +41,7 @@ class Lexicon:
     earliest_fact_topics: frozenset[str] = field(default_factory=frozenset)
     topic_pairs: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     number_words: dict[str, int] = field(default_factory=dict)
+    place_categories: dict[str, str] = field(default_factory=dict)  # category id -> structure field
     thousand_words: frozenset[str] = field(default_factory=frozenset)
 
     def has(self, words: list[str], word_set: str) -> bool:
@@ -108,5 +109,6 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         earliest_fact_topics=frozenset(raw["earliest_fact_topics"]),
         topic_pairs={k: [tuple(_phrases(g)) for g in v] for k, v in raw["topic_pairs"].items()},
         number_words={fold(k): int(v) for k, v in raw["number_words"].items()},
+        place_categories=dict(raw["place_categories"]),
         thousand_words=frozenset(_phrases(raw["thousand_words"])),
     )
