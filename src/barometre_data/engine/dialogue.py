@@ -401,7 +401,7 @@ class Dialogue:
                  if i not in covered and w not in known and not w.isdigit() and len(w) >= 3
                  and w not in lex.ordinals and (w in capitalised or asks_ever)]
         names = [w for i, w in enumerate(p.words) if w in names and w not in lex.word_sets["not_names"]
-                 and not (w in self.event_places and i > 0 and p.words[i - 1] in ("a", "au", "in", "at"))]
+                 and not (w in self.event_places and i > 0 and p.words[i - 1] in lex.word_sets["at"])]
         # "primées à Angers en 2019": where results were presented, not a laureate asked about
         if not names:
             return None
@@ -444,10 +444,9 @@ class Dialogue:
             if index is None or index in covered:
                 continue
             before = p.words[index - 1] if index > 0 else ""
-            if folded in self.event_places and before in ("a", "au", "in", "at"):
+            if folded in self.event_places and before in lex.word_sets["at"]:
                 continue  # "présentés à Angers": where results were presented
-            return word, before in ("l", "le", "la", "les", "barometre", "du", "de", "des", "the", "selon", "according",
-                                    "apres", "par", "by")
+            return word, before in lex.word_sets["about"]
         return None
 
     def merge(self, q: Query, state: ConversationState, has_entity: bool) -> None:

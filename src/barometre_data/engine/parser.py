@@ -151,7 +151,7 @@ def _edition_ordinal(words: list[str], lexicon: Lexicon) -> int | None:
         near = words[i + 1:i + 3] + words[max(0, i - 2):i]
         near = words[i + 1:i + 2] + words[max(0, i - 1):i]  # "8e édition", "édition 8", not "première au baromètre"
         bare = short and _ORDINAL.fullmatch(word) and word not in ("1er", "1ere") and i > 0 \
-            and words[i - 1] in ("la", "le", "l", "the")  # "et pour la 7e ?" (but "qui était 2e ?" is a rank)
+            and words[i - 1] in lexicon.word_sets["article"]  # "et pour la 7e ?" (but "qui était 2e ?" is a rank)
         if not any(w in lexicon.edition_words for w in near) and not bare:
             continue
         if word in lexicon.ordinals:
