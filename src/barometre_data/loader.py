@@ -10,6 +10,7 @@ directory it would join (it takes the place of the file of the same year). Each 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,11 +24,12 @@ from rapidfuzz import fuzz, process
 
 from .engine.normalize import fold
 from .knowledge import Knowledge, build_knowledge
-from .schema import EditionFile, Term, VocabularyFile
+from .schema import MAX_CHANGE, EditionFile, Term, VocabularyFile
 
 VOCABULARY_FILE = "synonyms.yaml"
 DATA_SUFFIXES = (".yaml", ".yml")
 _SUGGESTION_CUTOFF = 75
+MAX_NESTING = 20  # an edition file nests 4 levels (scores > entry > source list); deeper is not data
 
 
 # --------------------------------------------------------------------------- results
@@ -154,8 +156,13 @@ def _read_yaml(label: str, raw: bytes) -> tuple[Any, list[DataError]]:
         line = raw[:exc.start].count(b"\n") + 1
         return None, [DataError(label, f"line {line}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
                                                        "save the file as UTF-8")]
+    text = text.removeprefix("\ufeff")
+    too_deep = _too_deep(text)
+    if too_deep is not None:
+        return None, [DataError(label, f"line {too_deep}", f"lists and mappings nested more than {MAX_NESTING} "
+                                                           "levels deep (an edition file needs a few)")]
     try:
-        data = yaml.load(text.removeprefix("\ufeff"), Loader=_StrictLoader)  # noqa: S506 (safe loader)
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (safe loader)
     except _DuplicateKey as exc:
         return None, [DataError(label, f"line {exc.line}",
                                 f'the key "{exc.key}" appears twice (first on line {exc.first_line})')]
@@ -174,10 +181,33 @@ def _read_yaml(label: str, raw: bytes) -> tuple[Any, list[DataError]]:
     return data, []
 
 
+def _too_deep(text: str) -> int | None:
+    """The line where lists and mappings nest deeper than MAX_NESTING, else None. Reads the parser's
+    events (no recursion), so a file of 10,000 nested brackets is refused before it is built."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_StrictLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:  # libyaml stops at 1,000 levels itself
+        mark = exc.problem_mark or exc.context_mark
+        return (mark.line + 1 if mark else 1) if "nesting" in str(exc.problem) else None
+    except yaml.YAMLError:
+        return None  # the syntax error is reported by the real load
+    return None
+
+
 def _year_of(raw: bytes) -> int | None:
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError):
+        text = raw.decode("utf-8")
+        if _too_deep(text) is not None:
+            return None
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (safe loader)
+    except (UnicodeDecodeError, yaml.YAMLError, _DuplicateKey, RecursionError):
         return None
     year = data.get("year") if isinstance(data, dict) else None
     return year if isinstance(year, int) else None
@@ -207,8 +237,10 @@ def _describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"{str(value).lower()} (true/false)"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"the number {'.nan' if math.isnan(value) else ('-' if value < 0 else '') + '.inf'}"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {value:g}" if isinstance(value, float) and abs(value) >= 1e16 else f"the number {value}"
     if isinstance(value, (dt.date, dt.datetime)):
         return f'the date {value} (write it in quotes: "{value}")'
     if isinstance(value, str):
@@ -260,6 +292,8 @@ def _reason(error: Mapping[str, Any], model: type[BaseModel]) -> str:
         return f"expected text, got {_describe(value)}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, got {_describe(value)}"
+    if kind == "finite_number":
+        return f"expected a finite number, got {_describe(value)}"
     if kind in ("float_type", "float_parsing"):
         return f"expected a number, got {_describe(value)}"
     if kind in ("bool_type", "bool_parsing"):
@@ -271,10 +305,12 @@ def _reason(error: Mapping[str, Any], model: type[BaseModel]) -> str:
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         if len(loc) >= 3 and loc[0] == "scores" and loc[-1] == "value":
             return f"score {value} is outside 0-100"
+        if len(loc) >= 3 and loc[0] == "scores" and loc[-1] == "change":
+            return f"change {value:g} is outside -{MAX_CHANGE} to +{MAX_CHANGE} points"
         bound = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("at most", "le"),
                  "greater_than": ("more than", "gt"), "less_than": ("less than", "lt")}[kind]
         limit = ctx.get(bound[1])
-        return f"must be {bound[0]} {limit:g}, got {value}" if isinstance(limit, (int, float)) \
+        return f"must be {bound[0]} {limit:g}, got {value}" if isinstance(limit, float) \
             else f"must be {bound[0]} {limit}, got {value}"
     if kind == "too_short":
         minimum = ctx.get("min_length", 1)

@@ -15,11 +15,17 @@ SubjectKind = Literal["global", "certified", "non-certified", "channel", "kind",
 Trend = Literal["hausse", "baisse", "stable"]
 Completeness = Literal["complete", "partial", "minimal", "launch-only", "existence-only"]
 
+# Sane bounds for every number of a data file (a typo like 1e12 or .inf is refused, never served).
+MAX_COUNT = 10_000_000  # structures, audits, mystery citizens...: far above any edition's figure
+MAX_CHANGE = 100  # a change in points on a 0-100 scale
+MAX_RANK = 1_000
+MAX_EDITION = 1_000
+
 
 class Strict(BaseModel):
     """Unknown keys are errors: a typo in a key must not silently drop a fact."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 def _as_list(value: object) -> object:
@@ -63,7 +69,7 @@ class Derivable(Sourced):
 
 
 class Count(Derivable):
-    value: int = Field(ge=0)
+    value: int = Field(ge=0, le=MAX_COUNT)
     change: str | None = None  # as published, e.g. "+39 %"
 
 
@@ -110,7 +116,7 @@ class AwardEntry(Sourced):
     commune: str | None = None
     department: str | None = None
     region: str | None = None
-    rank: int | None = Field(default=None, ge=1)
+    rank: int | None = Field(default=None, ge=1, le=MAX_RANK)
     mention: str | None = None
     note: str | None = None
 
@@ -122,7 +128,7 @@ class ScoreEntry(Derivable):
     structure: str | None = None  # structure name (an award's name), when subject is structure
     value: float | None = Field(default=None, ge=0, le=100)
     unit: Literal["/100", "%"] = "/100"
-    change: float | None = None  # points vs the previous edition
+    change: float | None = Field(default=None, ge=-MAX_CHANGE, le=MAX_CHANGE)  # points vs the previous edition
     trend: Trend | None = None
     standing: Literal["best", "worst"] | None = None  # best / worst of its subject kind
 
@@ -145,7 +151,7 @@ class FactEntry(Sourced):
 
 
 class EditionFile(Strict):
-    edition: int | None = Field(default=None, ge=1)  # ordinal (8 for the 8th edition)
+    edition: int | None = Field(default=None, ge=1, le=MAX_EDITION)  # ordinal (8 for the 8th edition)
     year: int = Field(ge=2000, le=2100)
     name: str
     completeness: Completeness
