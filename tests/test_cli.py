@@ -100,6 +100,20 @@ def test_facts_of_one_edition(store_url: str, mini_data: Path, capsys: pytest.Ca
     assert barometre("facts", "--year", "2020", "--lang", "en", url=store_url) == 0
     english = capsys.readouterr().out
     assert english.startswith("2020 · 8th edition · ") and "channel phone: 81/100, 0, stable" in english
+    assert "non-certified structures: 61/100, derived: 69 - 8 (the certified structures' score" in english
+    assert "overall score: 62/100, -6.5, down" in english
+    assert "score des certifiées" not in english
+
+
+def test_facts_in_english_show_no_french_rule(store_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    barometre("load", str(DATA_DIR), url=store_url)
+    capsys.readouterr()
+    assert barometre("facts", "--lang", "en", url=store_url) == 0
+    english = capsys.readouterr().out
+    knowledge = cli.load_dir(DATA_DIR).knowledge()
+    rules = [s.rule for e in knowledge.editions.values() for s in e.scores if s.derived] + \
+        [c.rule for e in knowledge.editions.values() for c in (e.structures_audited, e.laureates_count) if c and c.derived]
+    assert rules and not [rule for rule in rules if rule in english]
 
 
 def test_facts_fills_an_empty_store_first(store_url: str, mini_data: Path, monkeypatch: pytest.MonkeyPatch,

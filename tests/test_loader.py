@@ -17,6 +17,8 @@ import yaml
 from barometre_data.loader import DataError, DataErrors, load_dir, validate_extra
 from barometre_data.store import Store
 
+from conftest import DATA_DIR
+
 SOURCE = "http://saumur-kiosque.com/infos_article.php?id_actu=58894"
 
 
@@ -40,6 +42,27 @@ def write_text(text: str, name: str = "2020.yaml") -> Callable[[Path], None]:
     return lambda folder: (folder / name).write_text(text, encoding="utf-8")
 
 
+GLOSSARY = "glossary.yaml"
+
+
+def glossary_edit(change: Callable[[dict], None]) -> Callable[[Path], None]:
+    """Add the project's glossary to the folder, then change it."""
+    def apply(folder: Path) -> None:
+        shutil.copy(DATA_DIR / GLOSSARY, folder / GLOSSARY)
+        edit(change, GLOSSARY)(folder)
+    return apply
+
+
+def glossary_with_a_term_twice(folder: Path) -> None:
+    text = (DATA_DIR / GLOSSARY).read_text(encoding="utf-8")
+    (folder / GLOSSARY).write_text(text + '  ccas:\n    fr: "CCAS"\n    en: "CCAS"\n', encoding="utf-8")
+
+
+def line_of(folder: Path, name: str, text: str, last: bool = False) -> int:
+    lines = (folder / name).read_text(encoding="utf-8").split("\n")
+    return (len(lines) - lines[::-1].index(text) if last else lines.index(text) + 1)
+
+
 def minimal_2021(folder: Path, **award: object) -> None:
     write_doc(folder, {"year": 2021, "name": "9e édition", "completeness": "partial",
                        "awards": [{**award, "source": SOURCE}]}, "2021.yaml")
@@ -50,7 +73,7 @@ class Case:
     id: str
     setup: Callable[[Path], None]
     file: str  # file name of the error
-    entry: str
+    entry: str | Callable[[Path], str]
     # the exact reason (a function of the folder when it names a path; a pattern when libyaml words it)
     reason: str | re.Pattern[str] | Callable[[Path], str]
     more: tuple[tuple[str, str, str], ...] = ()  # errors that follow from the first one
@@ -152,6 +175,32 @@ CASES = [
          "source must be a URL (http:// or https://), got 'Saumur Kiosque'"),
     Case("a score with nothing to say", edit(lambda d: d["scores"].append({"subject": "global", "source": SOURCE})),
          "2020.yaml", "scores[12]", "a score needs a value, a change, a trend, a standing or a note"),
+    Case("a derived value without its English rule", edit(lambda d: d["scores"][2].pop("rule_en")),
+         "2020.yaml", "scores[2]", "a derived value needs its rule in English too (rule_en: ...)"),
+    Case("an English rule without the French one", edit(lambda d: d["scores"][1].update(rule_en="69 + 0")),
+         "2020.yaml", "scores[1]", "rule_en is the English of rule: write rule too"),
+    Case("a glossary term without a source", glossary_edit(lambda d: d["terms"]["ccas"].pop("sources")),
+         GLOSSARY, "terms.ccas.sources", "required field missing"),
+    Case("a glossary term with an empty list of sources",
+         glossary_edit(lambda d: d["terms"]["ccas"].update(sources=[])),
+         GLOSSARY, "terms.ccas.sources", "must not be empty"),
+    Case("a glossary source without its quotation",
+         glossary_edit(lambda d: d["terms"]["epci"]["sources"][1].pop("quote")),
+         GLOSSARY, "terms.epci.sources[1].quote", "required field missing"),
+    Case("a glossary source that is not a URL",
+         glossary_edit(lambda d: d["terms"]["epci"]["sources"][0].update(url="geoconfluences")),
+         GLOSSARY, "terms.epci.sources[0].url", "url must start with http:// or https://, got 'geoconfluences'"),
+    Case("a glossary term without its English definition",
+         glossary_edit(lambda d: d["terms"]["afnor"].pop("definition_en")),
+         GLOSSARY, "terms.afnor.definition_en", "required field missing"),
+    Case("the same glossary term twice", glossary_with_a_term_twice,
+         GLOSSARY, lambda f: f"line {line_of(f, GLOSSARY, '  ccas:', last=True)}",
+         lambda f: f'the key "ccas" appears twice (first on line {line_of(f, GLOSSARY, "  ccas:")})'),
+    Case("a glossary word naming two terms",
+         glossary_edit(lambda d: d["terms"]["ccas"]["aliases"].append("MFS")),
+         GLOSSARY, "terms.ccas.aliases[8]",
+         '"MFS" already names the term "maison-france-services" (terms.maison-france-services.aliases[0]); '
+         "a word may name one term only"),
     Case("unknown key in the vocabulary",
          edit(lambda d: d["channels"]["telephone"].update(fre="téléphone"), name="synonyms.yaml"),
          "synonyms.yaml", "channels.telephone.fre", 'unknown key (did you mean "fr"?)'),
@@ -166,7 +215,8 @@ def expected_errors(case: Case, folder: Path, found: list[tuple[str, str, str]])
     reason = case.reason(folder) if callable(case.reason) else case.reason
     if isinstance(reason, re.Pattern):  # the wording of PyYAML's C and Python parsers differ slightly
         reason = found[0][2] if found and reason.fullmatch(found[0][2]) else reason.pattern
-    return [(case.file, case.entry, reason), *case.more]
+    entry = case.entry(folder) if callable(case.entry) else case.entry
+    return [(case.file, entry, reason), *case.more]
 
 
 def found_errors(errors: tuple[DataError, ...]) -> list[tuple[str, str, str]]:
@@ -284,3 +334,23 @@ def test_upload_of_broken_bytes(mini_data: Path) -> None:
     result = validate_extra(mini_data, "2021.yaml", "année: 2021".encode("latin-1"))
     assert found_errors(result.errors) == [("2021.yaml", "line 1", "not UTF-8 text (byte 0xe9); save the file as UTF-8")]
     assert result.years == [2020]  # the folder itself is fine
+
+
+def test_upload_of_the_glossary_replaces_it(mini_data: Path) -> None:
+    shutil.copy(DATA_DIR / GLOSSARY, mini_data / GLOSSARY)
+    doc = yaml.safe_load((DATA_DIR / GLOSSARY).read_text(encoding="utf-8"))
+    doc["terms"]["ccas"]["definition_en"] = "A municipal social action centre."
+    result = validate_extra(mini_data, GLOSSARY,
+                            yaml.safe_dump(doc, allow_unicode=True).encode())
+    assert result.errors == ()
+    assert result.target == mini_data / GLOSSARY
+    assert result.knowledge().glossary["ccas"].meaning("en") == "A municipal social action centre."
+
+
+def test_the_glossary_is_optional_and_every_term_is_sourced(mini_data: Path, data_dir: Path) -> None:
+    assert load_dir(mini_data).knowledge().glossary == {}
+    glossary = load_dir(data_dir).knowledge().glossary
+    assert {"citoyen-mystere", "maison-france-services", "ccas", "epci", "certification", "afnor"} <= set(glossary)
+    for term in glossary.values():
+        assert term.definition and term.definition_en and term.citations
+        assert all(c.url.startswith(("http://", "https://")) and c.quote for c in term.citations)

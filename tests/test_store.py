@@ -31,7 +31,7 @@ def edit_2020(folder: Path, change) -> None:
 def files_knowledge(folder: Path):
     result = load_dir(folder)
     assert result.errors == ()
-    return build_knowledge(result.vocabulary, [doc for _, doc in result.editions])
+    return result.knowledge()
 
 
 # --------------------------------------------------------------------------- round trip
@@ -316,3 +316,24 @@ async def test_query_stats(store: Store, mini_data: Path) -> None:
     assert (await store.query_stats(limit=1)).unanswered == stats.unanswered[:1]
     assert "6 questions, 2 avec réponse (33%)" in str(stats)
     assert "3 × " in stats.render("en") and len((await store.dump())["query_log"]) == 6
+
+
+async def test_the_glossary_is_stored_and_its_changes_reported(store: Store, mini_data: Path) -> None:
+    shutil.copy(DATA_DIR / "glossary.yaml", mini_data / "glossary.yaml")
+    first = await store.import_data(load_dir(mini_data))
+    glossary = (await store.knowledge()).glossary
+    assert first.count("glossary", "added") == len(glossary) >= 10
+    term = glossary["citoyen-mystere"]
+    assert "mystery shopper" in term.aliases and term.meaning("en").startswith("An investigator")
+    assert all(c.quote for c in term.citations) and term.sources
+
+    path = mini_data / "glossary.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["terms"]["ccas"]["definition_en"] = "A municipal social action centre."
+    del doc["terms"]["trophees"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    second = await store.import_data(load_dir(mini_data))
+    assert [(c.action, c.label, c.fields) for c in second.of("glossary")] == [
+        ("removed", "trophees", ()), ("changed", "ccas", ("definition_en",))]
+    assert "Glossary: 1 removed, 1 changed" in second.render("en")
+    assert (await store.knowledge()) == load_dir(mini_data).knowledge()

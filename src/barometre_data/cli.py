@@ -121,11 +121,12 @@ def _score_line(score: Score, knowledge: Knowledge, lang: str) -> str:
     if score.change is not None:
         parts.append(f"{'+' if score.change > 0 else ''}{_number(score.change, lang)}")
     if score.trend:
-        parts.append(score.trend)
+        parts.append(words["trends"].get(score.trend, score.trend))
     if score.standing:
         parts.append(words[score.standing])
     if score.derived:
-        parts.append(f"{words['derived']} : {score.rule}" if lang == "fr" else f"{words['derived']}: {score.rule}")
+        parts.append(f"{words['derived']} : {score.rule}" if lang == "fr"
+                     else f"{words['derived']}: {score.rule_en or score.rule}")
     note = score.note_en if lang == "en" and score.note_en else score.note
     if note and score.value is None:
         parts.append(note)
@@ -156,7 +157,8 @@ def render_edition(edition: Edition, knowledge: Knowledge, lang: str = "fr") -> 
         count: Count | None = getattr(edition, key)
         if count is not None:
             line(words[key], f"{count.value}" + (f" ({count.change})" if count.change else "")
-                 + (f" [{words['derived']}{sep}{count.rule}]" if count.derived else ""))
+                 + (f" [{words['derived']}{sep}{count.rule_en if lang == 'en' and count.rule_en else count.rule}]"
+                    if count.derived else ""))
     for key in ("audit_periods", "channels", "determinants"):
         items: TextList | None = getattr(edition, key)
         if items is None:

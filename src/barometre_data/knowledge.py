@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .schema import Count as CountEntry
-from .schema import EditionFile, Event as EventEntry, TextList as TextListEntry, VocabularyFile
+from .schema import EditionFile, Event as EventEntry, GlossaryFile, TextList as TextListEntry, VocabularyFile
 
 Sources = tuple[str, ...]
 
@@ -43,6 +43,7 @@ class Count:
     derived: bool = False
     rule: str | None = None
     sources: Sources = ()
+    rule_en: str | None = None  # the rule in English
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Award:
     mention: str | None = None
     note: str | None = None
     sources: Sources = ()
+    note_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class Score:
     note: str | None = None
     note_en: str | None = None
     sources: Sources = ()
+    rule_en: str | None = None  # the rule in English
 
 
 @dataclass(frozen=True)
@@ -134,9 +137,39 @@ class Edition:
 
 
 @dataclass(frozen=True)
+class Citation:
+    url: str
+    quote: str  # the words of the page that support the definition
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """A word of the barometer explained (data/glossary.yaml)."""
+
+    id: str
+    fr: str
+    en: str
+    aliases: tuple[str, ...] = ()
+    definition: str = ""
+    definition_en: str = ""
+    citations: tuple[Citation, ...] = ()
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.fr
+
+    def meaning(self, lang: str) -> str:
+        return self.definition_en if lang == "en" else self.definition
+
+    @property
+    def sources(self) -> Sources:
+        return tuple(dict.fromkeys(c.url for c in self.citations))
+
+
+@dataclass(frozen=True)
 class Knowledge:
     editions: dict[int, Edition]  # by year, in increasing year order
     vocabulary: Vocabulary
+    glossary: dict[str, GlossaryTerm] = field(default_factory=dict)  # term id -> term, in file order
 
     @property
     def years(self) -> list[int]:
@@ -168,7 +201,7 @@ def _count(entry: CountEntry | None) -> Count | None:
     if entry is None:
         return None
     return Count(entry.value, entry.change, entry.note, entry.note_en, entry.derived, entry.rule,
-                 tuple(entry.source))
+                 tuple(entry.source), entry.rule_en)
 
 
 def _text_list(entry: TextListEntry | None) -> TextList | None:
@@ -196,6 +229,7 @@ def build_edition(doc: EditionFile) -> Edition:
             mention=a.mention,
             note=a.note,
             sources=tuple(a.source),
+            note_en=a.note_en,
         )
         for a in doc.awards
     )
@@ -214,6 +248,7 @@ def build_edition(doc: EditionFile) -> Edition:
             note=s.note,
             note_en=s.note_en,
             sources=tuple(s.source),
+            rule_en=s.rule_en,
         )
         for s in doc.scores
     )
@@ -242,6 +277,15 @@ def build_edition(doc: EditionFile) -> Edition:
     )
 
 
-def build_knowledge(vocabulary: VocabularyFile, editions: list[EditionFile]) -> Knowledge:
+def build_glossary(doc: GlossaryFile | None) -> dict[str, GlossaryTerm]:
+    if doc is None:
+        return {}
+    return {key: GlossaryTerm(key, t.fr, t.en, tuple(t.aliases), t.definition, t.definition_en,
+                              tuple(Citation(c.url, c.quote) for c in t.sources))
+            for key, t in doc.terms.items()}
+
+
+def build_knowledge(vocabulary: VocabularyFile, editions: list[EditionFile],
+                    glossary: GlossaryFile | None = None) -> Knowledge:
     built = {doc.year: build_edition(doc) for doc in sorted(editions, key=lambda d: d.year)}
-    return Knowledge(editions=built, vocabulary=build_vocabulary(vocabulary))
+    return Knowledge(editions=built, vocabulary=build_vocabulary(vocabulary), glossary=build_glossary(glossary))

@@ -24,9 +24,11 @@ from rapidfuzz import fuzz, process
 
 from .engine.normalize import fold
 from .knowledge import Knowledge, build_knowledge
-from .schema import MAX_CHANGE, EditionFile, Term, VocabularyFile
+from .schema import MAX_CHANGE, EditionFile, GlossaryFile, Term, VocabularyFile
 
 VOCABULARY_FILE = "synonyms.yaml"
+GLOSSARY_FILE = "glossary.yaml"  # optional: the words of the barometer explained
+SPECIAL_FILES = (VOCABULARY_FILE, GLOSSARY_FILE)
 DATA_SUFFIXES = (".yaml", ".yml")
 _SUGGESTION_CUTOFF = 75
 MAX_NESTING = 20  # an edition file nests 4 levels (scores > entry > source list); deeper is not data
@@ -59,6 +61,7 @@ class LoadResult:
     editions: tuple[tuple[str, EditionFile], ...]  # (file, content), by year
     errors: tuple[DataError, ...]
     target: Path | None = None  # validate_extra only: where the uploaded file belongs
+    glossary: GlossaryFile | None = None  # None when the folder has no glossary.yaml
 
     @property
     def ok(self) -> bool:
@@ -75,7 +78,7 @@ class LoadResult:
     def knowledge(self) -> Knowledge:
         self.raise_for_errors()
         assert self.vocabulary is not None
-        return build_knowledge(self.vocabulary, [doc for _, doc in self.editions])
+        return build_knowledge(self.vocabulary, [doc for _, doc in self.editions], self.glossary)
 
     def category_sources(self) -> dict[tuple[int, str], tuple[str, ...]]:
         """(year, category id) -> the URLs of that edition's label (kept by the store)."""
@@ -96,7 +99,7 @@ def validate_extra(directory: str | Path, name: str, content: bytes) -> LoadResu
     """Validate the uploaded file `name` as if it were in `directory`.
 
     An edition file takes the place of the directory's file for the same year (or is added);
-    `synonyms.yaml` takes the place of the vocabulary. `result.target` is where to write it.
+    `synonyms.yaml` and `glossary.yaml` take the place of their namesake. `result.target` is where to write it.
     """
     directory = Path(directory)
     name = Path(name).name
@@ -105,18 +108,18 @@ def validate_extra(directory: str | Path, name: str, content: bytes) -> LoadResu
     if not name.endswith(DATA_SUFFIXES):
         return LoadResult(directory, None, (), (DataError(name, "", "a data file must be a .yaml file"),))
     files = _read_dir(directory)
-    if name == VOCABULARY_FILE:
-        target = directory / VOCABULARY_FILE
-        files = {label: raw for label, raw in files.items() if Path(label).name != VOCABULARY_FILE}
+    if name in SPECIAL_FILES:
+        target = directory / name
+        files = {label: raw for label, raw in files.items() if Path(label).name != name}
     else:
         year = _year_of(content)
         same_year = [label for label, raw in files.items()
-                     if Path(label).name != VOCABULARY_FILE and year is not None and _year_of(raw) == year]
+                     if Path(label).name not in SPECIAL_FILES and year is not None and _year_of(raw) == year]
         target = Path(same_year[0]) if same_year else directory / (f"{year}.yaml" if year else name)
         files = {label: raw for label, raw in files.items() if label not in same_year}
     files[name] = content
     result = _validate(directory, files)
-    return LoadResult(result.directory, result.vocabulary, result.editions, result.errors, target)
+    return LoadResult(result.directory, result.vocabulary, result.editions, result.errors, target, result.glossary)
 
 
 # --------------------------------------------------------------------------- reading files
@@ -434,6 +437,23 @@ def _check_edition(label: str, doc: EditionFile, vocabulary: VocabularyFile | No
     return errors
 
 
+def _check_glossary(label: str, doc: GlossaryFile) -> list[DataError]:
+    """A word (label or alias, folded) names one term only: otherwise a question could not pick its meaning."""
+    errors: list[DataError] = []
+    owners: dict[str, tuple[str, str]] = {}  # folded word -> (term id, entry)
+    for key, term in doc.terms.items():
+        words = [("fr", term.fr), ("en", term.en)] + [(f"aliases[{i}]", a) for i, a in enumerate(term.aliases)]
+        for where, word in words:
+            folded = fold(word)
+            owner = owners.get(folded)
+            if owner is not None and owner[0] != key:
+                errors.append(DataError(label, f"terms.{key}.{where}",
+                                        f'"{word}" already names the term "{owner[0]}" (terms.{owner[0]}.{owner[1]}); '
+                                        "a word may name one term only"))
+            owners.setdefault(folded, (key, where))
+    return errors
+
+
 def _check_across(editions: list[tuple[str, EditionFile]]) -> list[DataError]:
     errors: list[DataError] = []
     years: dict[int, str] = {}
@@ -473,7 +493,12 @@ def _validate(directory: Path, files: Mapping[str, bytes]) -> LoadResult:
         errors += problems
     else:
         errors.append(DataError(str(directory / VOCABULARY_FILE), "", "file missing (the vocabulary of ids)"))
-    edition_labels = [label for label in files if label not in vocabulary_labels]
+    glossary: GlossaryFile | None = None
+    glossary_labels = [label for label in files if Path(label).name == GLOSSARY_FILE]
+    if glossary_labels:
+        glossary, problems = _parse(glossary_labels[0], files[glossary_labels[0]], GlossaryFile)
+        errors += problems if problems else _check_glossary(glossary_labels[0], glossary)
+    edition_labels = [label for label in files if label not in vocabulary_labels and label not in glossary_labels]
     if not edition_labels:
         errors.append(DataError(str(directory), "", "no edition file (e.g. 2020.yaml)"))
     editions: list[tuple[str, EditionFile]] = []
@@ -486,4 +511,4 @@ def _validate(directory: Path, files: Mapping[str, bytes]) -> LoadResult:
     # a file named after its year (2020.yaml) comes first, so the other file gets the error
     errors += _check_across(sorted(editions, key=lambda item: (Path(item[0]).stem != str(item[1].year), item[0])))
     editions.sort(key=lambda item: item[1].year)
-    return LoadResult(directory, vocabulary, tuple(editions), tuple(errors))
+    return LoadResult(directory, vocabulary, tuple(editions), tuple(errors), glossary=glossary)

@@ -18,10 +18,12 @@ from sqlmodel import Field, SQLModel
 
 from .knowledge import (
     Award as KAward,
+    Citation,
     Count,
     Edition as KEdition,
     Event,
     Fact,
+    GlossaryTerm as KGlossaryTerm,
     Knowledge,
     Score as KScore,
     Structure as KStructure,
@@ -92,6 +94,7 @@ class Award(SQLModel, table=True):
     rank: int | None = None
     mention: str | None = None
     note: str | None = None
+    note_en: str | None = None
     position: int = 0
     sources: list[str] = Field(default_factory=list, sa_type=JSON)
 
@@ -111,6 +114,7 @@ class Score(SQLModel, table=True):
     standing: str | None = None  # best / worst
     derived: bool = False
     rule: str | None = None
+    rule_en: str | None = None
     note: str | None = None
     note_en: str | None = None
     position: int = 0
@@ -156,6 +160,22 @@ class VocabularyTerm(SQLModel, table=True):
     position: int = 0
 
 
+class GlossaryEntry(SQLModel, table=True):
+    """A word of the barometer explained (data/glossary.yaml), with the quotations that support it."""
+
+    __tablename__ = "glossary_term"
+
+    id: int | None = Field(default=None, primary_key=True)
+    term_id: str = Field(unique=True)
+    fr: str
+    en: str
+    aliases: list[str] = Field(default_factory=list, sa_type=JSON)
+    definition: str
+    definition_en: str
+    citations: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)  # [{url, quote}]
+    position: int = 0
+
+
 class QueryLog(SQLModel, table=True):
     """One question asked (for the admin statistics); never touched by data imports."""
 
@@ -182,6 +202,7 @@ Key = tuple[Any, ...]
 # Data tables in dependency order (a table only refers to tables before it).
 DATA_TABLES: dict[str, type[SQLModel]] = {
     "vocabulary_term": VocabularyTerm,
+    "glossary_term": GlossaryEntry,
     "source": Source,
     "edition": Edition,
     "edition_category": Category,
@@ -200,6 +221,7 @@ def _method_fact_key(row: Row) -> Key:
 
 NATURAL_KEYS: dict[str, Callable[[Row], Key]] = {
     "vocabulary_term": lambda r: (r["section"], r["term_id"]),
+    "glossary_term": lambda r: (r["term_id"],),
     "source": lambda r: (r["url"],),
     "edition": lambda r: (r["year"],),
     "edition_category": lambda r: (r["year"], r["category_id"]),
@@ -259,6 +281,13 @@ def rows_from_knowledge(knowledge: Knowledge,
             rows.add("vocabulary_term", {"section": section, "term_id": term.id, "fr": term.fr, "en": term.en,
                                          "aliases": list(term.aliases), "position": position})
     urls: set[str] = set()
+    for position, gterm in enumerate(knowledge.glossary.values()):
+        rows.add("glossary_term", {"term_id": gterm.id, "fr": gterm.fr, "en": gterm.en,
+                                   "aliases": list(gterm.aliases), "definition": gterm.definition,
+                                   "definition_en": gterm.definition_en,
+                                   "citations": [{"url": c.url, "quote": c.quote} for c in gterm.citations],
+                                   "position": position})
+        urls.update(gterm.sources)
     for year, edition in knowledge.editions.items():
         rows.add("edition", {"year": year, "number": edition.number, "name": edition.name,
                              "completeness": edition.completeness,
@@ -278,14 +307,15 @@ def rows_from_knowledge(knowledge: Knowledge,
                                    "department": s.department, "region": s.region})
             rows.add("award", {"year": year, "category_id": award.category,
                                "structure": (s.name, s.department), "rank": award.rank,
-                               "mention": award.mention, "note": award.note, "position": position,
+                               "mention": award.mention, "note": award.note, "note_en": award.note_en,
+                               "position": position,
                                "sources": _sources(award.sources)})
             urls.update(award.sources)
         for position, score in enumerate(edition.scores):
             rows.add("score", {"year": year, "subject": score.subject, "target": score.target,
                                "value": score.value, "unit": score.unit, "change": score.change,
                                "trend": score.trend, "standing": score.standing, "derived": score.derived,
-                               "rule": score.rule, "note": score.note, "note_en": score.note_en,
+                               "rule": score.rule, "rule_en": score.rule_en, "note": score.note, "note_en": score.note_en,
                                "position": position, "sources": _sources(score.sources)})
             urls.update(score.sources)
         for key in COUNT_KEYS + TEXT_LIST_KEYS:
@@ -375,16 +405,21 @@ def knowledge_from_rows(rows: Rows) -> Knowledge:
                 KAward(year=year, category=a["category_id"],
                        category_label=labels.get(a["category_id"]) if a["category_id"] else None,
                        structure=structures[a["structure"]], rank=a["rank"], mention=a["mention"],
-                       note=a["note"], sources=tuple(a["sources"]))
+                       note=a["note"], sources=tuple(a["sources"]), note_en=a["note_en"])
                 for a in awards.get(year, [])),
             scores=tuple(
                 KScore(year=year, subject=s["subject"], target=s["target"], value=s["value"], unit=s["unit"],
                        change=s["change"], trend=s["trend"], standing=s["standing"], derived=s["derived"],
-                       rule=s["rule"], note=s["note"], note_en=s["note_en"], sources=tuple(s["sources"]))
+                       rule=s["rule"], note=s["note"], note_en=s["note_en"], sources=tuple(s["sources"]),
+                       rule_en=s["rule_en"])
                 for s in scores.get(year, [])),
             facts=tuple(free_facts),
             gaps=tuple(gaps),
             gaps_en=tuple(gaps_en),
         )
     vocabulary = Vocabulary(**{section: sections[section] for section in VOCABULARY_SECTIONS})
-    return Knowledge(editions=editions, vocabulary=vocabulary)
+    glossary = {r["term_id"]: KGlossaryTerm(r["term_id"], r["fr"], r["en"], tuple(r["aliases"]), r["definition"],
+                                            r["definition_en"], tuple(Citation(c["url"], c["quote"])
+                                                                      for c in r["citations"]))
+                for r in sorted(rows.tables["glossary_term"].values(), key=lambda r: r["position"])}
+    return Knowledge(editions=editions, vocabulary=vocabulary, glossary=glossary)

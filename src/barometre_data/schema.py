@@ -58,6 +58,7 @@ class Sourced(Strict):
 class Derivable(Sourced):
     derived: bool = False
     rule: str | None = None  # how a derived value was computed, e.g. "69 - 8"
+    rule_en: str | None = None  # the same rule in English
     note: str | None = None
     note_en: str | None = None
 
@@ -65,6 +66,10 @@ class Derivable(Sourced):
     def _rule_for_derived(self) -> "Derivable":
         if self.derived and not self.rule:
             raise ValueError("a derived value needs its rule (e.g. rule: \"69 - 8\")")
+        if self.derived and not self.rule_en:
+            raise ValueError("a derived value needs its rule in English too (rule_en: ...)")
+        if self.rule_en and not self.rule:
+            raise ValueError("rule_en is the English of rule: write rule too")
         return self
 
 
@@ -119,6 +124,7 @@ class AwardEntry(Sourced):
     rank: int | None = Field(default=None, ge=1, le=MAX_RANK)
     mention: str | None = None
     note: str | None = None
+    note_en: str | None = None
 
 
 class ScoreEntry(Derivable):
@@ -192,3 +198,29 @@ class VocabularyFile(Strict):
     categories: dict[str, Term]
     kinds: dict[str, Term]
     subjects: dict[str, Term]  # global / certified / non-certified
+
+
+class Citation(Strict):
+    """A page and the words of that page that support a definition."""
+
+    url: str
+    quote: str = Field(min_length=1, max_length=400)  # copied word for word; a cut is marked […]
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, url: str) -> str:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"url must start with http:// or https://, got {url!r}")
+        return url
+
+
+class GlossaryTerm(Term):
+    """One word of the barometer explained, in French and English, with its sources."""
+
+    definition: str = Field(min_length=1)
+    definition_en: str = Field(min_length=1)
+    sources: list[Citation] = Field(min_length=1)
+
+
+class GlossaryFile(Strict):
+    terms: dict[str, GlossaryTerm]

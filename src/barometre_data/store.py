@@ -57,13 +57,13 @@ ALL_TABLES = [*DATA_TABLES.values(), QueryLog]
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # edition / award / score / fact / structure / term
+    kind: str  # edition / award / score / fact / structure / term / glossary
     action: str  # added / removed / changed
     label: str  # e.g. "2020 · intercommunalites · Grand Besançon Métropole"
     fields: tuple[str, ...] = ()  # for "changed": what changed
 
 
-_KINDS = ("edition", "award", "score", "fact", "structure", "term")
+_KINDS = ("edition", "award", "score", "fact", "structure", "term", "glossary")
 _ACTIONS = ("added", "removed", "changed")
 _MARKS = {"added": "+", "removed": "-", "changed": "~"}
 
@@ -184,11 +184,13 @@ def _label(table: str, key: Key) -> str:
         return f"{name} ({department})" if department else name
     if table == "vocabulary_term":
         return f"{key[0]}/{key[1]}"
+    if table == "glossary_term":
+        return str(key[0])
     return " · ".join(str(k) for k in key)
 
 
 _KIND_OF_TABLE = {"edition": "edition", "award": "award", "score": "score", "method_fact": "fact",
-                  "structure": "structure", "vocabulary_term": "term"}
+                  "structure": "structure", "vocabulary_term": "term", "glossary_term": "glossary"}
 
 
 def _summarise(diffs: dict[str, _TableDiff], old: Rows, new: Rows, years: tuple[int, ...]) -> ChangeSummary:
