@@ -1,13 +1,20 @@
-"""The public question set: load it, run it (engine in-process, or the `barometre chat --json` CLI),
+"""The question sets: load them, run them (engine in-process, or the `barometre chat --json` CLI),
 check each turn against its expectations and score accuracy per kind and per language.
 
-Used by tests/test_accuracy.py (thresholds) and bench/accuracy.py (figures and failures).
-The set's format is described in tests/questions/README.md.
+Single questions run in three modes (MODES): `alone` (each item in its own conversation), `together` (all
+single-turn items of a set in ONE conversation, file order, as one person asks a string of questions in a
+channel) and `shuffled` (the same, in an order shuffled with SHUFFLE_SEED). Multi-turn items are always
+their own conversation. Each set may have a sidecar `<set>.known.yaml` naming the turns that fail today
+(item id, turn number, modes); `compare_known` tells the new failures and the stale entries.
+
+Used by tests/test_accuracy.py, tests/test_context_independence.py, bench/accuracy.py and
+bench/known_failures.py. The sets' format is described in tests/questions/README.md.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import re
 import subprocess
 import unicodedata
@@ -20,7 +27,8 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SET_PATH = ROOT / "tests" / "questions" / "public.yaml"
+QUESTIONS_DIR = ROOT / "tests" / "questions"
+SET_PATH = QUESTIONS_DIR / "public.yaml"
 DATA_DIR = ROOT / "data"
 CLI_COMMAND = (str(ROOT / ".venv" / "bin" / "barometre"), "chat", "--json")
 
@@ -30,7 +38,12 @@ LANGS = ("fr", "en")
 INTENTS = ("laureate", "palmares", "structure", "score", "ranking", "series", "method", "help", "clarify",
            "unknown")
 _ITEM_KEYS = {"id", "kind", "lang", "turns", "note"}
-_TURN_KEYS = {"q", "repeat", "expect"}
+_TURN_KEYS = {"q", "repeat", "expect", "complete"}
+
+MODES = ("alone", "together", "shuffled")
+SHUFFLE_SEED = 7  # the order of the `shuffled` mode (changing it changes the known lists)
+KNOWN_SUFFIX = ".known.yaml"
+_KNOWN_KEYS = {"id", "turn", "modes"}
 _EXPECT_KEYS = {"found", "year", "contains", "any_of", "not_contains", "min_suggestions", "intent"}
 
 
@@ -55,6 +68,7 @@ class Expect:
 class Turn:
     question: str
     expect: Expect
+    complete: bool = False  # complete on its own: the same answer whatever came before it
 
 
 @dataclass(frozen=True)
@@ -107,7 +121,10 @@ def _turn(raw: Any, where: str) -> Turn:
     question = raw["q"] * repeat
     if "\n" in question or "\r" in question or not question.strip():
         raise QuestionSetError(f"{where}: a question is one non-blank line (the CLI reads one per line)")
-    return Turn(question, _expect(raw["expect"], where))
+    complete = raw.get("complete", False)
+    if not isinstance(complete, bool):
+        raise QuestionSetError(f"{where}: complete must be true or false")
+    return Turn(question, _expect(raw["expect"], where), complete)
 
 
 def parse_set(documents: Any, source: str = "<set>") -> list[Item]:
@@ -147,9 +164,22 @@ def parse_set(documents: Any, source: str = "<set>") -> list[Item]:
     return items
 
 
-def load_set(path: Path = SET_PATH) -> list[Item]:
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+
+
+def load_yaml(path: Path) -> Any:
     with open(path, encoding="utf-8") as handle:
-        return parse_set(yaml.safe_load(handle), str(path))
+        return yaml.load(handle, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+
+
+def load_set(path: Path = SET_PATH) -> list[Item]:
+    return parse_set(load_yaml(path), str(path))
+
+
+def set_paths(folder: Path = QUESTIONS_DIR) -> list[Path]:
+    """Every question set of the folder: public.yaml first, then the independent sets in natural order."""
+    sets = [p for p in folder.glob("*.yaml") if not p.name.endswith(KNOWN_SUFFIX)]
+    return sorted(sets, key=lambda p: (p.stem != "public", len(p.stem), p.stem))
 
 
 # --------------------------------------------------------------------------- checking a reply
@@ -303,6 +333,137 @@ def run(items: Iterable[Item], conversation: ConversationRunner, jobs: int = 1) 
             else:
                 results.append(TurnResult(item, index, None, [got]))
     return Report(results)
+
+
+def single_turn(items: Iterable[Item]) -> list[Item]:
+    return [item for item in items if len(item.turns) == 1]
+
+
+def run_together(items: Iterable[Item], conversation: ConversationRunner, seed: int | None = None,
+                 alone: Report | None = None, jobs: int = 1) -> Report:
+    """All single-turn items in ONE conversation (file order, or shuffled with `seed`), as one person asks
+    a string of questions in a channel; multi-turn items each in their own conversation (taken from
+    `alone` when given). Results come back in file order."""
+    items = list(items)
+    singles = single_turn(items)
+    order = list(singles)
+    if seed is not None:
+        random.Random(seed).shuffle(order)
+    replies = dict(zip((item.id for item in order), conversation([item.turns[0].question for item in order])))
+    if alone is not None:
+        multi_results = [r for r in alone.results if len(r.item.turns) > 1]
+    else:
+        multi_results = run([item for item in items if len(item.turns) > 1], conversation, jobs).results
+    by_item: dict[str, list[TurnResult]] = {}
+    for result in multi_results:
+        by_item.setdefault(result.item.id, []).append(result)
+    results: list[TurnResult] = []
+    for item in items:
+        if len(item.turns) > 1:
+            results += by_item.get(item.id, [])
+            continue
+        got = replies.get(item.id, "no reply")
+        results.append(TurnResult(item, 0, got, check(item.turns[0].expect, got)) if isinstance(got, Reply)
+                       else TurnResult(item, 0, None, [got]))
+    return Report(results)
+
+
+def run_modes(items: Iterable[Item], conversation: ConversationRunner, modes: Sequence[str] = MODES,
+              jobs: int = 1, seed: int = SHUFFLE_SEED) -> dict[str, Report]:
+    """mode -> Report, for the modes asked (see MODES); multi-turn items are run once."""
+    items = list(items)
+    alone = run(items, conversation, jobs)
+    reports = {"alone": alone}
+    if "together" in modes:
+        reports["together"] = run_together(items, conversation, alone=alone)
+    if "shuffled" in modes:
+        reports["shuffled"] = run_together(items, conversation, seed=seed, alone=alone)
+    return {mode: reports[mode] for mode in modes}
+
+
+# --------------------------------------------------------------------------- known failures
+
+def known_path(set_path: Path) -> Path:
+    """The sidecar listing the set's known failures: public.yaml -> public.known.yaml."""
+    return set_path.with_name(set_path.stem + KNOWN_SUFFIX)
+
+
+TurnKey = tuple[str, int]  # (item id, turn number counted from 1)
+
+
+def load_known(set_path: Path, items: Sequence[Item] | None = None) -> dict[str, set[TurnKey]]:
+    """mode -> the turns listed as failing in that mode ({} for every mode without a sidecar). With
+    `items`, an entry naming an item or turn the set does not have is an error (the list is stale)."""
+    path = known_path(set_path)
+    known: dict[str, set[TurnKey]] = {mode: set() for mode in MODES}
+    if not path.exists():
+        return known
+    entries = load_yaml(path) or []
+    if not isinstance(entries, list):
+        raise QuestionSetError(f"{path}: must be a list of {{id, turn, modes}}")
+    turns = {item.id: len(item.turns) for item in items} if items is not None else None
+    for number, entry in enumerate(entries, 1):
+        where = f"{path}: entry #{number}"
+        if not isinstance(entry, dict) or set(entry) != _KNOWN_KEYS:
+            raise QuestionSetError(f"{where}: an entry is {{id, turn, modes}}")
+        modes = entry["modes"]
+        if not isinstance(modes, list) or not modes or not set(modes) <= set(MODES):
+            raise QuestionSetError(f"{where}: modes must be a non-empty list of {', '.join(MODES)}")
+        if not isinstance(entry["turn"], int) or entry["turn"] < 1:
+            raise QuestionSetError(f"{where}: turn is a number counted from 1")
+        if turns is not None and not 1 <= entry["turn"] <= turns.get(entry["id"], 0):
+            raise QuestionSetError(f"{where}: the set has no item {entry['id']!r} turn {entry['turn']}: "
+                                   "remove the entry")
+        for mode in modes:
+            known[mode].add((entry["id"], entry["turn"]))
+    return known
+
+
+def failing(report: Report) -> set[TurnKey]:
+    return {(r.item.id, r.index + 1) for r in report.failures()}
+
+
+def compare_known(report: Report, known: set[TurnKey]) -> tuple[list[TurnResult], list[TurnResult]]:
+    """(failures not in the known list, listed turns that now pass)."""
+    new = [r for r in report.failures() if (r.item.id, r.index + 1) not in known]
+    stale = [r for r in report.results if r.passed and (r.item.id, r.index + 1) in known]
+    return new, stale
+
+
+def known_entries(reports: dict[str, Report]) -> list[dict[str, Any]]:
+    """The known-failures list of a set from its reports by mode (file order, one entry per turn)."""
+    modes_of: dict[TurnKey, list[str]] = {}
+    first: dict[TurnKey, TurnResult] = {}
+    for mode, report in reports.items():
+        for result in report.failures():
+            key = (result.item.id, result.index + 1)
+            modes_of.setdefault(key, []).append(mode)
+            first.setdefault(key, result)
+    order = [(r.item.id, r.index + 1) for r in next(iter(reports.values())).results] if reports else []
+    return [{"id": key[0], "turn": key[1], "modes": modes_of[key], "why": "; ".join(first[key].failures)}
+            for key in order if key in modes_of]
+
+
+def write_known(set_path: Path, entries: list[dict[str, Any]]) -> Path | None:
+    """Write the sidecar (removed when nothing fails); returns its path when written."""
+    path = known_path(set_path)
+    if not entries:
+        path.unlink(missing_ok=True)
+        return None
+    lines = [
+        f"# Turns of {set_path.name} that fail today: item id, turn number (from 1), modes they fail in",
+        "# (alone: each item in its own conversation; together: all single-turn items in one conversation,",
+        f"# file order; shuffled: the same, shuffled with seed {SHUFFLE_SEED}). tests/test_accuracy.py requires",
+        "# every other turn to pass and every listed turn to still fail. Regenerate, after reading the diff:",
+        "#   .venv/bin/python bench/known_failures.py --write",
+    ]
+    for entry in entries:
+        why = entry["why"].replace("\n", " ")
+        why = why if len(why) <= 90 else why[:89] + "…"
+        lines.append(f"- {{id: {json.dumps(entry['id'])}, turn: {entry['turn']}, "
+                     f"modes: [{', '.join(entry['modes'])}]}}  # {why}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def load_knowledge(data_dir: Path = DATA_DIR) -> Any:
