@@ -66,7 +66,8 @@ async def test_a_good_file_is_imported_and_served(fake_discord: FakeDiscord, bot
     assert report.embeds[0]["title"] == "Données rechargées."
     assert "Centre communal" in report.embeds[0]["description"] or "~" in report.embeds[0]["description"]
     assert "Centre communal d'action sociale de Saumur" in await ask(fake_discord, "qui a gagné en 2020 ?")
-    assert (bot_config.data.data_dir / "2020.yaml").read_text(encoding="utf-8") == changed
+    assert (bot_config.data.data_dir / "2020.yaml").read_text(encoding="utf-8") == original  # kept in the store
+    assert (await bot.service.store.versions.files())["2020.yaml"].decode() == changed
 
 
 async def test_stats_for_admins(fake_discord: FakeDiscord, bot: BarometreBot) -> None:  # noqa: F811

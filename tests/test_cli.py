@@ -58,7 +58,7 @@ def test_load_then_reload(store_url: str, mini_data: Path, capsys: pytest.Captur
     assert barometre("load", str(mini_data), url=store_url) == 0
     out = capsys.readouterr().out
     assert "Éditions : 1 ajout" in out and "Lauréats : 9 ajouts" in out
-    assert out.strip().endswith("La base contient 1 édition (2020).")
+    assert "La base contient 1 édition (2020).\nDonnées en service : version 1 (" in out
 
     assert barometre("load", str(mini_data), "--lang", "en", url=store_url) == 0
     assert capsys.readouterr().out.startswith("No change")

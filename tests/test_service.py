@@ -57,14 +57,20 @@ async def test_a_bad_upload_is_refused_with_its_errors_and_the_old_data_still_an
         await service.close()
 
 
-async def test_a_good_upload_is_served_and_kept_in_data(tmp_path, mini_data):
+async def test_a_good_upload_is_served_and_kept_in_the_store_not_in_data(tmp_path, mini_data):
     service = await open_service(tmp_path, mini_data)
     try:
         new = (Path(__file__).resolve().parents[1] / "data" / "2019.yaml").read_bytes()
         report = await service.import_file("2019.yaml", new)
-        assert report.ok and not report.summary.empty
-        assert (mini_data / "2019.yaml").read_bytes() == new
+        assert report.ok and not report.summary.empty and report.version.number == 2
+        assert not (mini_data / "2019.yaml").exists()  # data/ may be read-only: the store keeps the file
         assert "68" in (await service.ask("score global en 2019")).text
+        assert (await service.store.versions.files())["2019.yaml"] == new
+    finally:
+        await service.close()
+    service = await open_service(tmp_path, mini_data)  # a restart with the same data/ keeps the upload
+    try:
+        assert "68" in (await service.ask("score global en 2019")).text and service.version.number == 2
     finally:
         await service.close()
 

@@ -3,6 +3,9 @@
     barometre check [DIR]          validate the data files only (errors on stderr, exit 1)
     barometre load [DIR]           validate, then import into the store; print what changed
     barometre facts [--year YYYY]  what the store holds, edition by edition
+    barometre data history         the data versions (newest first)
+    barometre data rollback N      a new version holding the files of version N
+    barometre data export DIR      the current version's files, as a data folder
     barometre ask "QUESTION" [--json]   one answer
     barometre chat [--json]        a conversation (one question per line when stdin is not a terminal)
 
@@ -27,7 +30,7 @@ from .config import Settings, async_database_url
 from .knowledge import Count, Edition, Knowledge, Score, TextList
 from .loader import VOCABULARY_FILE, DataErrors, LoadResult, load_dir
 from . import chat
-from .store import Store
+from .store import ChangeSummary, Store
 from .texts import texts
 
 
@@ -83,11 +86,65 @@ async def load(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     store = await Store.open(settings.database_url, autoload=False)
     try:
-        summary = await store.import_data(result)
+        commit = await store.versions.load_folder(directory, result)
     finally:
         await store.close()
+    summary = commit.summary if commit.changed and commit.summary is not None else ChangeSummary()
+    if not commit.changed and commit.summary is not None:
+        summary = ChangeSummary((), commit.summary.years)
     print(summary.render(args.lang, limit=None if args.all else 10))
+    if commit.version is not None:
+        print(texts("reload", args.lang)["version"].format(number=commit.version.number,
+                                                           hash=commit.version.short_hash))
     return 0
+
+
+# --------------------------------------------------------------------------- data versions
+
+def _configure_data(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    history = actions.add_parser("history", help="the data versions, newest first")
+    history.add_argument("--limit", type=int, default=None, help="only the newest N")
+    rollback = actions.add_parser("rollback", help="make a new version holding the files of an earlier one")
+    rollback.add_argument("version", type=int, help="the version number (see `barometre data history`)")
+    _lang_argument(rollback)
+    export = actions.add_parser("export", help="write the current version's files into a folder")
+    export.add_argument("directory", type=Path, help="the folder to write (created if needed)")
+
+
+async def data(args: argparse.Namespace, settings: Settings) -> int:
+    store = await Store.open(settings.database_url, autoload=False)
+    try:
+        versions = store.versions
+        if args.action == "history":
+            rows = await versions.history(args.limit)
+            if not rows:
+                print("no data version yet (`barometre load` makes the first)", file=sys.stderr)
+                return 1
+            print("   #  created (UTC)        hash        what")
+            for info in rows:
+                print(info.line())
+            return 0
+        if args.action == "rollback":
+            try:
+                commit = await versions.rollback(args.version)
+            except LookupError as exc:
+                print(f"barometre: {exc} (see `barometre data history`)", file=sys.stderr)
+                return 1
+            summary = commit.summary if commit.changed and commit.summary is not None else ChangeSummary()
+            print(summary.render(args.lang))
+            if commit.version is not None:
+                print(texts("reload", args.lang)["version"].format(number=commit.version.number,
+                                                                   hash=commit.version.short_hash))
+            return 0
+        info, written = await versions.export(args.directory)
+        if info is None:
+            print("no data version yet: nothing to export", file=sys.stderr)
+            return 1
+        print(f"{info.label()}: {len(written)} files written to {args.directory}")
+        return 0
+    finally:
+        await store.close()
 
 
 # --------------------------------------------------------------------------- facts
@@ -224,6 +281,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "check": Subcommand("validate the data files without importing them", _directory_argument, check),
     "load": Subcommand("validate the data files and import them into the store", _configure_load, load),
     "facts": Subcommand("list what the store holds, edition by edition", _configure_facts, facts),
+    "data": Subcommand("data versions: history, rollback VERSION, export DIR", _configure_data, data),
     "ask": Subcommand("answer one question", chat.configure_ask, chat.ask),
     "chat": Subcommand("a conversation on the terminal (one question per line when piped)",
                        chat.configure_chat, chat.chat),

@@ -50,6 +50,7 @@ class Settings:
     data_dir: Path  # the folder of data/*.yaml
     log_level: str = "INFO"
     project_dir: Path = _PACKAGE_DIR
+    poll_seconds: float = 1.0  # SQLite: how often a running process checks for a new data version
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> "Settings":
@@ -66,4 +67,13 @@ class Settings:
             data_dir=Path(data_dir).expanduser() if data_dir else root / "data",
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
             project_dir=root,
+            poll_seconds=_seconds(get("BAROMETRE_POLL_SECONDS"), 1.0),
         )
+
+
+def _seconds(raw: str | None, default: float) -> float:
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ValueError(f"BAROMETRE_POLL_SECONDS: {raw!r} is not a number of seconds") from None
+    return value if value > 0 else default

@@ -62,6 +62,7 @@ class LoadResult:
     errors: tuple[DataError, ...]
     target: Path | None = None  # validate_extra only: where the uploaded file belongs
     glossary: GlossaryFile | None = None  # None when the folder has no glossary.yaml
+    files: Mapping[str, bytes] | None = None  # the raw files checked, by label (the store keeps them)
 
     @property
     def ok(self) -> bool:
@@ -102,12 +103,23 @@ def validate_extra(directory: str | Path, name: str, content: bytes) -> LoadResu
     `synonyms.yaml` and `glossary.yaml` take the place of their namesake. `result.target` is where to write it.
     """
     directory = Path(directory)
-    name = Path(name).name
     if not directory.is_dir():
         return LoadResult(directory, None, (), (DataError(str(directory), "", "no such directory"),))
+    return validate_upload(directory, _read_dir(directory), name, content)
+
+
+def validate_files(directory: str | Path, files: Mapping[str, bytes]) -> LoadResult:
+    """Validate data files given by label (e.g. the files the store keeps) as a whole data folder."""
+    return _validate(Path(directory), files)
+
+
+def validate_upload(directory: str | Path, files: Mapping[str, bytes], name: str, content: bytes) -> LoadResult:
+    """`validate_extra` over files given by label instead of a folder's (e.g. the store's files)."""
+    directory = Path(directory)
+    name = Path(name).name
     if not name.endswith(DATA_SUFFIXES):
         return LoadResult(directory, None, (), (DataError(name, "", "a data file must be a .yaml file"),))
-    files = _read_dir(directory)
+    files = dict(files)
     if name in SPECIAL_FILES:
         target = directory / name
         files = {label: raw for label, raw in files.items() if Path(label).name != name}
@@ -119,7 +131,8 @@ def validate_extra(directory: str | Path, name: str, content: bytes) -> LoadResu
         files = {label: raw for label, raw in files.items() if label not in same_year}
     files[name] = content
     result = _validate(directory, files)
-    return LoadResult(result.directory, result.vocabulary, result.editions, result.errors, target, result.glossary)
+    return LoadResult(result.directory, result.vocabulary, result.editions, result.errors, target, result.glossary,
+                      result.files)
 
 
 # --------------------------------------------------------------------------- reading files
@@ -511,4 +524,4 @@ def _validate(directory: Path, files: Mapping[str, bytes]) -> LoadResult:
     # a file named after its year (2020.yaml) comes first, so the other file gets the error
     errors += _check_across(sorted(editions, key=lambda item: (Path(item[0]).stem != str(item[1].year), item[0])))
     editions.sort(key=lambda item: item[1].year)
-    return LoadResult(directory, vocabulary, tuple(editions), tuple(errors), glossary=glossary)
+    return LoadResult(directory, vocabulary, tuple(editions), tuple(errors), glossary=glossary, files=dict(files))

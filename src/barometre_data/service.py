@@ -11,18 +11,22 @@ Interface (stable; the bot codes against it):
     value = service.resolve("category", "sociaux")                 # id or None
     report = await service.reload()                                # ReloadReport
     report = await service.import_file("2023.yaml", content_bytes)  # ReloadReport
+    report = await service.rollback(12)                             # ReloadReport
+    versions = await service.history()                             # [VersionInfo], newest first
     stats = await service.stats()
     await service.close()
+
+The store is the one source of truth: every data change is a numbered version (`store.versions`), and
+each process follows it (`follow.Follower`: PostgreSQL NOTIFY, or a short timer on SQLite) and swaps
+in the new snapshot; `service.version` is the version this process serves.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Awaitable
 from typing import Any, Hashable
 
 from rapidfuzz import fuzz
@@ -31,9 +35,11 @@ from .config import Settings
 from .engine import Answer, Conversations, Engine, Query
 from .engine.normalize import fold
 from .knowledge import Knowledge
-from .loader import DataErrors, LoadResult, load_dir, validate_extra
+from .follow import Follower
+from .loader import DataErrors
 from .store import ChangeSummary, QueryStats, Store
 from .texts import texts
+from .versions import Commit, VersionInfo
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +52,23 @@ class ReloadReport:
     ok: bool
     summary: ChangeSummary | None = None
     errors: list[str] = field(default_factory=list)
+    version: VersionInfo | None = None  # the store's version after the change (or as it was)
+    notice: str | None = None  # e.g. a data folder not taken in, and why
+
+    @classmethod
+    def of(cls, commit: Commit) -> "ReloadReport":
+        return cls(True, summary=commit.summary if commit.changed else None, version=commit.version,
+                   notice=commit.notice)
 
     def render(self, lang: str = "fr", limit: int = 20) -> str:
-        if self.ok and self.summary is not None:
-            return self.summary.render(lang)
+        if self.ok:
+            words = texts("reload", lang)
+            lines = [self.summary.render(lang) if self.summary is not None else words["unchanged"]]
+            if self.notice:
+                lines.append(self.notice)
+            if self.version is not None:
+                lines.append(words["version"].format(number=self.version.number, hash=self.version.short_hash))
+            return "\n".join(lines)
         head = texts("reload", lang)["rejected"]
         lines = self.errors[:limit]
         more = len(self.errors) - len(lines)
@@ -61,28 +80,46 @@ class ReloadReport:
 class BarometreService:
     """Owns the store, the current engine (one per knowledge snapshot) and the conversations."""
 
-    def __init__(self, store: Store, settings: Settings, engine: Engine, log_queries: bool = True) -> None:
+    def __init__(self, store: Store, settings: Settings, engine: Engine, log_queries: bool = True,
+                 version: VersionInfo | None = None) -> None:
         self.store = store
         self.settings = settings
         self._engine = engine
+        self.version = version  # the data version this process serves
         self.conversations = Conversations()
         self.log_queries = log_queries
-        self._reload_lock = asyncio.Lock()
+        self._refresh_lock = asyncio.Lock()
+        self._follower: Follower | None = None
 
     @classmethod
-    async def open(cls, settings: Settings | None = None, *, log_queries: bool = True) -> "BarometreService":
+    async def open(cls, settings: Settings | None = None, *, log_queries: bool = True,
+                   follow: bool = True) -> "BarometreService":
+        """Open the store (filled on first use, then brought up to date with data/ when that is safe)
+        and serve its current version; with `follow`, swap in every new version as it lands."""
         settings = settings or Settings.from_env()
         store = await Store.from_settings(settings)
         try:
             await _catch_up_with_data_dir(store, settings)
-            knowledge = await store.knowledge()
+            version, knowledge = await store.snapshot()
             engine = await asyncio.to_thread(Engine, knowledge)
         except BaseException:
             await store.close()
             raise
-        return cls(store, settings, engine, log_queries)
+        service = cls(store, settings, engine, log_queries, version)
+        if follow:
+            service.follow()
+        return service
+
+    def follow(self) -> None:
+        """Follow the store: every new data version is swapped in (PostgreSQL NOTIFY, or a timer)."""
+        if self._follower is None:
+            self._follower = Follower(self.store, self.refresh, self.settings.poll_seconds)
+            self._follower.start()
 
     async def close(self) -> None:
+        if self._follower is not None:
+            await self._follower.stop()
+            self._follower = None
         await self.store.close()
 
     @property
@@ -182,64 +219,66 @@ class BarometreService:
 
     # ------------------------------------------------------------------ admin
     async def reload(self) -> ReloadReport:
-        """Validate data/ and import it; on any error the current data keeps being served."""
-        result = await asyncio.to_thread(load_dir, self.settings.data_dir)
-        return await self._import(result)
+        """/recharger: take in what changed in data/ (never undoing a newer version of the store), then
+        serve the store's current version. On any error the current data keeps being served."""
+        return await self._change(self.store.versions.take_folder(self.settings.data_dir))
 
-    async def import_file(self, name: str, content: bytes) -> ReloadReport:
-        """Validate an uploaded data file together with data/, import it, and keep it in data/."""
-        result = await asyncio.to_thread(validate_extra, self.settings.data_dir, name, content)
-        report = await self._import(result)
-        if report.ok and result.target is not None:
-            await asyncio.to_thread(_write_atomically, Path(result.target), content)
-        return report
+    async def import_file(self, name: str, content: bytes, author: str | None = None) -> ReloadReport:
+        """An uploaded data file, checked with the store's files and kept in the store (a new version)."""
+        return await self._change(self.store.versions.upload(name, content, author))
 
-    async def _import(self, result: LoadResult) -> ReloadReport:
-        if not result.ok:
-            return ReloadReport(False, errors=[str(e) for e in result.errors])
-        async with self._reload_lock:
-            try:
-                summary = await self.store.import_data(result)
-            except DataErrors as exc:
-                return ReloadReport(False, errors=[str(e) for e in exc.errors])
-            except Exception as exc:  # a database failure: nothing changed (one transaction)
-                log.exception("import failed")
-                return ReloadReport(False, errors=[f"database: {type(exc).__name__}"])
-            knowledge = await self.store.knowledge()
+    async def rollback(self, number: int) -> ReloadReport:
+        """A new version holding the files of version `number` (served by every process)."""
+        try:
+            return await self._change(self.store.versions.rollback(number))
+        except LookupError as exc:
+            return ReloadReport(False, errors=[str(exc)])
+
+    async def history(self, limit: int | None = 10) -> list[VersionInfo]:
+        return await self.store.versions.history(limit)
+
+    async def _change(self, change: Awaitable[Commit]) -> ReloadReport:
+        try:
+            commit = await change
+        except DataErrors as exc:
+            return ReloadReport(False, errors=[str(e) for e in exc.errors])
+        except LookupError:
+            raise
+        except Exception as exc:  # a database failure: nothing changed (one transaction)
+            log.exception("data change failed")
+            return ReloadReport(False, errors=[f"database: {type(exc).__name__}"])
+        await self.refresh()
+        return ReloadReport.of(commit)
+
+    async def refresh(self) -> bool:
+        """Swap in the store's current data version if this process serves an older one. Questions see
+        the old or the new snapshot, never a mix."""
+        async with self._refresh_lock:
+            number = await self.store.versions.current_number()
+            if number <= (self.version.number if self.version else 0):
+                return False
+            version, knowledge = await self.store.snapshot()
             engine = await asyncio.to_thread(Engine, knowledge)
-            self._engine = engine  # one assignment: questions see the old or the new snapshot, never a mix
-        return ReloadReport(True, summary=summary)
+            self._engine, self.version = engine, version
+        log.info("serving data %s", version.label() if version else "without a version")
+        return True
 
     async def stats(self, limit: int = 10) -> QueryStats:
         return await self.store.query_stats(limit)
 
 
 async def _catch_up_with_data_dir(store: Store, settings: Settings) -> None:
-    """data/ is the source of truth: at start, import what changed in it since the store was filled
-    (nothing when nothing changed). Invalid files are reported in the log and the store keeps serving
-    what it holds; an admin sees the errors with `barometre check` or /recharger."""
-    result = await asyncio.to_thread(load_dir, settings.data_dir)
-    if not result.ok:
+    """At start, take in what changed in data/ since it was last taken in, unless that would undo a
+    newer version of the store (then one line says why). Invalid files are reported in the log and the
+    store keeps serving what it holds; an admin sees the errors with `barometre check`."""
+    try:
+        commit = await store.versions.take_folder(settings.data_dir)
+    except DataErrors as exc:
         log.warning("data folder %s has %d error(s); serving the data already in the store (first: %s)",
-                    settings.data_dir, len(result.errors), result.errors[0])
+                    settings.data_dir, len(exc.errors), exc.errors[0])
         return
-    try:
-        summary = await store.import_data(result)
-    except Exception:  # e.g. another process importing the same change at the same moment
-        log.warning("could not bring the store up to date with %s; serving what it holds", settings.data_dir,
-                    exc_info=True)
-        return
-    if not summary.empty:
-        log.info("store updated from %s: %s", settings.data_dir, summary.render("en", limit=5).replace("\n", "; "))
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".yaml")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if commit.notice:
+        log.warning("%s", commit.notice)
+    elif commit.changed and commit.summary is not None:
+        log.info("store updated from %s (%s): %s", settings.data_dir,
+                 commit.version.label() if commit.version else "", commit.summary.render("en", limit=5).replace("\n", "; "))

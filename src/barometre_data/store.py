@@ -30,8 +30,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from .config import Settings, async_database_url
 from .engine.normalize import fold
 from .knowledge import Knowledge
-from .loader import LoadResult, load_dir
+from .loader import LoadResult
 from .texts import texts
+from .versions import VERSION_TABLES, VersionInfo, Versions
 from .models import (
     DATA_TABLES,
     NATURAL_KEYS,
@@ -50,7 +51,7 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-ALL_TABLES = [*DATA_TABLES.values(), QueryLog]
+ALL_TABLES = [*DATA_TABLES.values(), QueryLog, *VERSION_TABLES]
 
 
 # --------------------------------------------------------------------------- change summary
@@ -233,6 +234,7 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        self.versions = Versions(self)
 
     # ---- life cycle
 
@@ -275,15 +277,9 @@ class Store:
         return await cls.open(settings.database_url, data_dir=settings.data_dir, autoload=autoload)
 
     async def _fill(self, directory: Path) -> None:
-        result = await asyncio.to_thread(load_dir, directory)
-        result.raise_for_errors()
-        try:
-            summary = await self.import_data(result)
-        except IntegrityError:  # another process filled it at the same moment
-            if not await self.has_data():
-                raise
-            return
-        log.info("empty store filled from %s: %d editions", directory, len(summary.years))
+        commit = await self.versions.take_folder(directory)  # serialised: a process starting alongside waits
+        if commit.changed and commit.summary is not None:
+            log.info("empty store filled from %s: %d editions", directory, len(commit.summary.years))
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -301,17 +297,34 @@ class Store:
             return (await session.exec(select(func.count()).select_from(Edition))).one() > 0
 
     async def import_data(self, result: LoadResult) -> ChangeSummary:
-        """Make the store hold exactly the validated `result`, in one transaction (all or nothing)."""
+        """Make the store hold exactly the validated `result`, in one transaction (all or nothing).
+
+        This writes no data version: data changes go through `store.versions` (upload, load, rollback,
+        a start with a changed folder), which calls this inside its own transaction."""
+        result.raise_for_errors()
+        async with self._sessions() as session, session.begin():
+            return await self._import_in(session, result)
+
+    async def _import_in(self, session: AsyncSession, result: LoadResult) -> ChangeSummary:
+        """`import_data` inside the caller's transaction (a data version is written with it)."""
         result.raise_for_errors()
         desired = rows_from_knowledge(result.knowledge(), result.category_sources())
-        async with self._sessions() as session, session.begin():
-            existing, objects = await _read_rows(session)
-            diffs = {table: _diff(existing.tables[table], desired.tables[table]) for table in DATA_TABLES}
-            await _apply(session, diffs, desired, objects)
+        existing, objects = await _read_rows(session)
+        diffs = {table: _diff(existing.tables[table], desired.tables[table]) for table in DATA_TABLES}
+        await _apply(session, diffs, desired, objects)
         years = tuple(sorted(key[0] for key in desired.tables["edition"]))
         summary = _summarise(diffs, existing, desired, years)
         log.debug("data imported: %s", "no change" if summary.empty else f"{len(summary.changes)} changes")
         return summary
+
+    async def snapshot(self) -> tuple[VersionInfo | None, Knowledge]:
+        """The knowledge with the data version it is (read again if a change landed meanwhile)."""
+        for _ in range(10):
+            before = await self.versions.current()
+            knowledge = await self.knowledge()
+            if await self.versions.current() == before:
+                break
+        return before, knowledge
 
     async def knowledge(self) -> Knowledge:
         async with self._sessions() as session:
