@@ -337,3 +337,19 @@ async def test_the_glossary_is_stored_and_its_changes_reported(store: Store, min
         ("removed", "trophees", ()), ("changed", "ccas", ("definition_en",))]
     assert "Glossary: 1 removed, 1 changed" in second.render("en")
     assert (await store.knowledge()) == load_dir(mini_data).knowledge()
+
+
+def test_the_shape_is_written_once() -> None:
+    """Rows are the snapshot's own fields as JSON: an older payload (a field missing) still reads,
+    and every field of a score, an award and an edition reaches the store without a column of its own."""
+    from dataclasses import fields
+
+    from barometre_data.knowledge import Award, Edition, Score, from_json
+    from barometre_data.models import Award as AwardRow, Edition as EditionRow, Score as ScoreRow
+
+    old = from_json(Score, {"year": 2020, "subject": "global", "target": None, "value": 62, "rule": None})
+    assert (old.value, old.rule_en, old.channel) == (62, None, None)
+    for snapshot, table in ((Score, ScoreRow), (Award, AwardRow), (Edition, EditionRow)):
+        columns = set(table.__table__.columns.keys())
+        assert len(columns) <= 7 and "payload" in columns, table
+        assert len([f for f in fields(snapshot) if f.name not in columns]) > 3

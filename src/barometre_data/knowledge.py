@@ -3,14 +3,23 @@
 `Store.knowledge()` reads it back from the database; `build_knowledge()` makes the same object from
 validated files (used by the loader to diff, and by tests to check the store round trip). It is
 immutable: a reload builds a new one and swaps it in, so questions asked meanwhile see the old one.
+
+The dataclasses below are the one description of an edition's shape: the files' entries (schema.py)
+are turned into them field by field, by name (`from_entry`), and the store keeps each of them as its
+natural key plus a JSON payload of the other fields (`as_json` / `from_json`). A new field is written
+in schema.py and here, nowhere else.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, field, fields, is_dataclass
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from .schema import Count as CountEntry
-from .schema import EditionFile, Event as EventEntry, GlossaryFile, TextList as TextListEntry, VocabularyFile
+from pydantic import BaseModel
+
+from .schema import EditionFile, GlossaryFile, VocabularyFile
 
 Sources = tuple[str, ...]
 
@@ -74,6 +83,15 @@ class Structure:
 
 
 @dataclass(frozen=True)
+class Category:
+    """An award category as one edition names it."""
+
+    id: str  # a category id of data/synonyms.yaml
+    label: str  # the edition's exact label
+    sources: Sources = ()
+
+
+@dataclass(frozen=True)
 class Award:
     year: int
     category: str | None  # category id, None when the source does not say
@@ -102,6 +120,7 @@ class Score:
     note_en: str | None = None
     sources: Sources = ()
     rule_en: str | None = None  # the rule in English
+    channel: str | None = None  # the channel it is about: a channel score's target, or a structure's channel
 
 
 @dataclass(frozen=True)
@@ -134,6 +153,10 @@ class Edition:
     facts: tuple[Fact, ...] = ()
     gaps: tuple[str, ...] = ()
     gaps_en: tuple[str, ...] = ()
+    category_list: tuple[Category, ...] = ()  # the categories with their details, in the edition's order
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.category_list if c.id == category_id), None)
 
 
 @dataclass(frozen=True)
@@ -182,6 +205,78 @@ class Knowledge:
         return [s for y in self.years for s in self.editions[y].scores]
 
 
+# --------------------------------------------------------------------------- the shape, generically
+
+# A snapshot field and the key of the file entry it comes from, when the two names differ.
+_ENTRY_NAMES = {"sources": "source", "values": "value", "values_en": "en", "number": "edition"}
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    """`value` (a file entry, a JSON value or an already built object) as the type `tp` of a snapshot field."""
+    if value is None:
+        return None
+    origin = get_origin(tp)
+    if origin in (Union, UnionType):
+        options = [a for a in get_args(tp) if a is not type(None)]
+        return _convert(options[0], value) if len(options) == 1 else value
+    if is_dataclass(tp) and isinstance(tp, type):
+        if isinstance(value, tp):
+            return value
+        return from_entry(tp, value) if isinstance(value, BaseModel) else from_json(tp, value)
+    if origin is tuple:
+        item = get_args(tp)[0]
+        return tuple(_convert(item, v) for v in value)
+    if origin is dict:
+        item = get_args(tp)[1]
+        return {k: _convert(item, v) for k, v in value.items()}
+    return value
+
+
+def from_entry(cls: type, entry: BaseModel, **given: Any) -> Any:
+    """The snapshot object `cls` made from a file entry: each field from the entry's key of the same
+    name (see `_ENTRY_NAMES`), unless `given`; a field the entry does not have keeps its default."""
+    hints, values = _hints(cls), dict(given)
+    for f in fields(cls):
+        name = _ENTRY_NAMES.get(f.name, f.name)
+        if f.name not in values and name in type(entry).model_fields:
+            values[f.name] = _convert(hints[f.name], getattr(entry, name))
+    return cls(**values)
+
+
+def from_json(cls: type, data: dict[str, Any]) -> Any:
+    """The snapshot object `cls` from its JSON form (`as_json`); unknown keys are ignored, missing
+    ones take their default (a payload written before a field existed still reads)."""
+    hints = _hints(cls)
+    return cls(**{name: _convert(hints[name], value) for name, value in data.items() if name in hints})
+
+
+def as_json(value: Any, skip: frozenset[str] | set[str] = frozenset()) -> Any:
+    """A snapshot object as JSON values (tuples as lists, objects as mappings), without the fields `skip`."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: as_json(getattr(value, f.name)) for f in fields(value) if f.name not in skip}
+    if isinstance(value, (tuple, list)):
+        return [as_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    return value
+
+
+def field_types(cls: type) -> dict[str, Any]:
+    """Each field of `cls` with its type, the `X | None` of an optional field unwrapped."""
+    out = {}
+    for name, tp in _hints(cls).items():
+        if get_origin(tp) in (Union, UnionType):
+            options = [a for a in get_args(tp) if a is not type(None)]
+            tp = options[0] if len(options) == 1 else tp
+        out[name] = tp
+    return out
+
+
 # --------------------------------------------------------------------------- building from files
 
 def _terms(entries: dict) -> dict[str, Term]:
@@ -197,91 +292,22 @@ def build_vocabulary(doc: VocabularyFile) -> Vocabulary:
     )
 
 
-def _count(entry: CountEntry | None) -> Count | None:
-    if entry is None:
-        return None
-    return Count(entry.value, entry.change, entry.note, entry.note_en, entry.derived, entry.rule,
-                 tuple(entry.source), entry.rule_en)
-
-
-def _text_list(entry: TextListEntry | None) -> TextList | None:
-    if entry is None:
-        return None
-    return TextList(tuple(entry.value), tuple(entry.en) if entry.en else None, entry.note,
-                    entry.note_en, tuple(entry.source))
-
-
-def _event(entry: EventEntry | None) -> Event | None:
-    if entry is None:
-        return None
-    return Event(entry.date, entry.place, entry.note, entry.note_en, tuple(entry.source))
-
-
 def build_edition(doc: EditionFile) -> Edition:
-    labels = {c.id: c.label for c in doc.categories}
-    awards = tuple(
-        Award(
-            year=doc.year,
-            category=a.category,
-            category_label=labels.get(a.category) if a.category else None,
-            structure=Structure(a.name, a.kind, a.commune, a.department, a.region),
-            rank=a.rank,
-            mention=a.mention,
-            note=a.note,
-            sources=tuple(a.source),
-            note_en=a.note_en,
-        )
-        for a in doc.awards
-    )
-    scores = tuple(
-        Score(
-            year=doc.year,
-            subject=s.subject,
-            target=s.channel or s.kind or s.structure,
-            value=s.value,
-            unit=s.unit,
-            change=s.change,
-            trend=s.trend,
-            standing=s.standing,
-            derived=s.derived,
-            rule=s.rule,
-            note=s.note,
-            note_en=s.note_en,
-            sources=tuple(s.source),
-            rule_en=s.rule_en,
-        )
-        for s in doc.scores
-    )
-    return Edition(
-        year=doc.year,
-        number=doc.edition,
-        name=doc.name,
-        completeness=doc.completeness,
-        completeness_note=doc.completeness_note,
-        published=_event(doc.published),
-        presentation=_event(doc.presentation),
-        structures_audited=_count(doc.structures_audited),
-        audits_per_structure=_count(doc.audits_per_structure),
-        mystery_citizens=_count(doc.mystery_citizens),
-        criteria_count=_count(doc.criteria_count),
-        laureates_count=_count(doc.laureates_count),
-        audit_periods=_text_list(doc.audit_periods),
-        channels=_text_list(doc.channels),
-        determinants=_text_list(doc.determinants),
-        categories=labels,
-        awards=awards,
-        scores=scores,
-        facts=tuple(Fact(f.text, f.en, tuple(f.source)) for f in doc.facts),
-        gaps=tuple(doc.gaps),
-        gaps_en=tuple(doc.gaps_en),
-    )
+    categories = tuple(from_entry(Category, c) for c in doc.categories)
+    labels = {c.id: c.label for c in categories}
+    awards = tuple(from_entry(Award, a, year=doc.year,
+                              category_label=labels.get(a.category) if a.category else None,
+                              structure=from_entry(Structure, a))
+                   for a in doc.awards)
+    scores = tuple(from_entry(Score, s, year=doc.year, target=s.channel or s.kind or s.structure)
+                   for s in doc.scores)
+    return from_entry(Edition, doc, categories=labels, category_list=categories, awards=awards, scores=scores)
 
 
 def build_glossary(doc: GlossaryFile | None) -> dict[str, GlossaryTerm]:
     if doc is None:
         return {}
-    return {key: GlossaryTerm(key, t.fr, t.en, tuple(t.aliases), t.definition, t.definition_en,
-                              tuple(Citation(c.url, c.quote) for c in t.sources))
+    return {key: from_entry(GlossaryTerm, t, id=key, citations=tuple(from_entry(Citation, c) for c in t.sources))
             for key, t in doc.terms.items()}
 
 

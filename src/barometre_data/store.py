@@ -172,8 +172,9 @@ def _label(table: str, key: Key) -> str:
         year, category, name, _department = key
         return f"{year} · {category or '?'} · {name}"
     if table == "score":
-        year, subject, target = key
-        return f"{year} · {subject}" + (f" {target}" if target else "")
+        year, subject, target, channel = key
+        return f"{year} · {subject}" + (f" {target}" if target else "") + \
+            (f" · {channel}" if channel and channel != target else "")
     if table == "method_fact":
         year, name, item = key
         if name == "fact":
@@ -198,7 +199,9 @@ def _summarise(diffs: dict[str, _TableDiff], old: Rows, new: Rows, years: tuple[
     changes: list[Change] = []
     edition = diffs["edition"]
     whole = {key[0] for key in edition.added + edition.removed}
-    edition_fields: dict[int, list[str]] = {key[0]: list(fields) for key, fields in edition.changed.items()}
+    edition_fields: dict[int, list[str]] = {
+        key[0]: list(_fields(fields, old.tables["edition"][key], new.tables["edition"][key]))
+        for key, fields in edition.changed.items()}
     category = diffs["edition_category"]
     for key in category.added + category.removed + list(category.changed):
         if key[0] not in whole and "categories" not in edition_fields.setdefault(key[0], []):
@@ -218,7 +221,7 @@ def _summarise(diffs: dict[str, _TableDiff], old: Rows, new: Rows, years: tuple[
 
 
 def _fields(fields: tuple[str, ...], old: Row, new: Row) -> tuple[str, ...]:
-    """The changed fields, with a method fact's payload shown as the payload keys that changed."""
+    """The changed fields, with a row's payload shown as the payload keys that changed."""
     if "payload" not in fields:
         return fields
     before, after = old["payload"], new["payload"]
