@@ -34,6 +34,7 @@ class ConversationState:
     year: int | None = None
     lang: str | None = None
     pending: list[str] = field(default_factory=list)  # suggestions of a clarification question
+    thread: bool = False  # the last question was a follow-up: the conversation is a thread on its year
     updated: float = 0.0
     ttl: float = 900.0
 
@@ -43,6 +44,7 @@ class ConversationState:
 
     def reset(self) -> None:
         self.intent, self.entities, self.year, self.lang, self.pending = None, {}, None, None, []
+        self.thread = False
         self.updated = 0.0
 
 

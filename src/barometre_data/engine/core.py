@@ -43,9 +43,13 @@ class Engine:
             state.updated = now
             return Answer(text=text, found=True, intent="source", confidence=0.9, year=state.year, lang=lang,
                           sources=list(earlier["sources"]))
-        resolved = self.dialogue.resolve(parsed, state)
+        # a question that names all it needs is read as if it were the first of its conversation
+        context = ConversationState() if self.dialogue.self_contained(parsed) else state
+        resolved = self.dialogue.resolve(parsed, context)
         if resolved.answer is not None:
             if resolved.answer.intent == "clarify":
+                if context is not state:
+                    state.pending, state.entities, state.lang = context.pending, context.entities, context.lang
                 state.updated = now
             return resolved.answer
         query = resolved.query
@@ -58,6 +62,8 @@ class Engine:
             reply = self.answerer.no_edition(query.year, query.lang)
         else:
             reply = self.dispatch(query)
+            if not reply.found and query.year_soft:
+                reply = self.latest_instead(query, reply)
         answer = Answer(
             text=reply.text, found=reply.found, intent=query.intent,
             confidence=round(query.confidence if reply.found else min(query.confidence, 0.5), 2),
@@ -80,6 +86,18 @@ class Engine:
             "overview": self.overview, "lookup": a.lookup,
         }
         return handlers[q.intent](q)
+
+    def latest_instead(self, q: Query, missing: Reply) -> Reply:
+        """The conversation's year lacks the fact: the latest edition that holds it, said as such."""
+        inherited = q.year
+        q.year = None
+        fallback = self.dispatch(q)
+        if not fallback.found or fallback.year is None or fallback.year == inherited:
+            q.year = inherited
+            return missing
+        fallback.text = self.wording.t("not_for_year_latest", q.lang, year=inherited, latest=fallback.year) \
+            + "\n" + fallback.text
+        return fallback
 
     def overview(self, q: Query) -> Reply:
         """A year asked on its own: what the data holds about that edition."""
@@ -138,6 +156,7 @@ class Engine:
             state.entities["base_intent"] = q.intent
         state.year = reply.year if reply.year is not None else q.year
         state.lang = q.lang
+        state.thread = q.inherited
         state.pending = []
         state.updated = time.monotonic() if now is None else now
 

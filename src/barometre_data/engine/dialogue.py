@@ -98,6 +98,7 @@ class Dialogue:
         followup = self.is_followup(q, p, named, intents, topic, state)
         if followup:
             self.merge(q, state, named.any)
+            q.inherited = True
         if not q.intent:
             if p.years or p.ordinal or p.relative:
                 q.intent = "overview"
@@ -111,6 +112,20 @@ class Dialogue:
         if problem is not None:
             return Resolved(answer=problem)
         return Resolved(query=q)
+
+    def self_contained(self, p: Parsed) -> bool:
+        """Whether the question names all it needs (what it asks, about what, and its year), so that
+        nothing of the conversation may change its answer."""
+        lex = self.lexicon
+        if p.followup or p.source_request or p.versus or p.rank or p.attributes:
+            return False
+        if p.relative and p.relative not in ("latest", "first"):
+            return False
+        if lex.has(p.words, "pronouns") or lex.has(p.words, "anaphora") or lex.has(p.words, "demonstratives"):
+            return False
+        dated = bool(p.years or p.ordinal or p.relative)
+        asks = bool(p.intents - {"greeting", "help"} or p.topics or p.hits)
+        return dated and asks
 
     def refusal(self, p: Parsed, lang: str) -> Answer | None:
         if p.too_long:
@@ -327,7 +342,7 @@ class Dialogue:
         says_chan = p.has_type_word(self.lexicon, "channel") or bool(p.intents & {"score", "ranking", "series"})
         if says_cat != says_chan:
             return "category" if says_cat else "channel"
-        if not says_cat and state.intent:
+        if not says_cat and state.intent and p.followup:  # "et les sociaux ?": as the conversation goes
             if state.intent in ("laureate", "palmares", "structure"):
                 return "category"
             if state.intent in ("score", "series", "ranking"):
@@ -517,8 +532,14 @@ class Dialogue:
             q.year, q.year_explicit = target, True
         elif state.intent and state.year is not None and q.intent != "series" and not q.fresh and (
                 p.followup or not has_entity or self.lexicon.has(p.words, "anaphora")):
-            # "et le courrier ?", "c'est qui ?", "qui a gagné ?": the conversation's year
-            q.year = state.year
+            # "et le courrier ?", "c'est qui ?", "qui a gagné ?": the conversation's year; a question with a
+            # subject of its own ("combien de citoyens mystères ?") falls back on the latest edition holding it
+            q.year, q.inherited = state.year, True
+            q.year_soft = bool(q.topic) and not p.followup
+        elif state.thread and state.year is not None and q.intent != "series":
+            # within a thread of follow-ups, a new subject with no year keeps the thread's year; where that
+            # edition lacks the fact, the latest edition holding it answers (and says so)
+            q.year, q.year_soft, q.inherited = state.year, True, True
         return None
 
     def relative_year(self, relative: str, base: int | None) -> int | None:

@@ -24,6 +24,8 @@ class Query:
     lang: str = "fr"
     year: int | None = None
     year_explicit: bool = False
+    inherited: bool = False  # completed from the conversation (a follow-up)
+    year_soft: bool = False  # the conversation's year, kept for a new subject: the latest edition may answer instead
     relative: str | None = None
     since: int | None = None
     category: str | None = None
