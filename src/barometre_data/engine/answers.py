@@ -27,7 +27,8 @@ class Reply:
     focus: dict[str, str] = field(default_factory=dict)  # what a follow-up may refer to ("il" = the channel named)
 
 
-MAX_LINES = 30  # a list longer than this is cut (an answer must fit a Discord message)
+MAX_LINES = 30
+COUNT_LABELS = ("structures_audited", "mystery_citizens", "laureates_count", "criteria_count", "audits_per_structure")  # a list longer than this is cut (an answer must fit a Discord message)
 
 
 def note_in(item, lang: str) -> str | None:
@@ -569,6 +570,63 @@ class Answerer:
             text = self.w.t("kind_ranking", lang, year=year, items="; ".join(items))
             reply = Reply(text, True, year=year, sources=[u for s in in_year for u in s.sources])
         return self.finish(reply, lang)
+
+    # ------------------------------------------------------------------ several editions at once
+    def compare_years(self, q: Query) -> Reply:
+        """One figure over the editions asked ("2019 vs 2020", "de 2016 à 2020"): each value, and the
+        change from the first to the last. Generic over what is asked: a score or a count of the method."""
+        lang = q.lang
+        points: list[tuple[int, float, str]] = []  # (year, value, unit)
+        sources: list[str] = []
+        if q.topic in self.METHOD_FIELDS:
+            label = self.w.t(f"label_{q.topic}", lang) if q.topic in COUNT_LABELS else None
+            if label is None:  # not a number: each edition's answer, one after the other
+                replies = [self.method(Query(**{**q.__dict__, "year": y, "years": []})) for y in q.years
+                           if y in self.k.editions]
+                found = [r for r in replies if r.found]
+                text = "\n".join(r.text for r in replies)
+                return Reply(text, bool(found), year=q.years[-1], sources=[u for r in found for u in r.sources])
+            for year in q.years:
+                edition = self.k.editions.get(year)
+                value = self.value_of(edition, self.METHOD_FIELDS[q.topic], q.topic) if edition else None
+                if value is not None:
+                    number, urls = value if isinstance(value, tuple) else (value.value, list(value.sources))
+                    points.append((year, float(number), ""))
+                    sources += urls
+        else:
+            subject, target = self.subject_of(q)
+            label = self.subject_text(subject, target, lang)
+            for score in sorted(self.scores_for(subject, target), key=lambda s: s.year):
+                if score.year in q.years and score.value is not None and not getattr(score, "approx", False):
+                    points.append((score.year, float(score.value), score.unit))
+                    sources += score.sources
+        missing = [y for y in q.years if y not in {p[0] for p in points}]
+        if not points:
+            return self.missing("compare_years_none", lang, None, [], subject=label,
+                                years=self.years_text(q.years))
+        items = [self.w.t("series_item", lang, year=y, value=self.w.num(v, lang), unit=self.unit(u, lang))
+                 for y, v, u in points]
+        lines = [self.w.t("compare_years", lang, subject=label[0].upper() + label[1:], items=", ".join(items))]
+        if len(points) >= 2:
+            (y0, v0, _), (y1, v1, _) = points[0], points[-1]
+            published = self.published_change(q, y0, y1)
+            key = "compare_years_change" if q.topic not in COUNT_LABELS else "compare_years_change_count"
+            lines.append(self.w.t(key, lang, first=y0, last=y1,
+                                  points=self.w.signed(published if published is not None else v1 - v0, lang)))
+        if missing:
+            lines.append(self.w.t("series_missing_years", lang, years=self.years_text(missing)))
+        reply = Reply("\n".join(lines), True, year=points[-1][0], sources=sources,
+                      series=[(y, v) for y, v, _ in points])
+        return self.finish(reply, lang)
+
+    def published_change(self, q: Query, first: int, last: int) -> float | None:
+        """The change the source publishes between two consecutive editions (it may differ from the
+        difference of the rounded figures), or None."""
+        if q.topic or self.prev_year(last) != first:
+            return None
+        subject, target = self.subject_of(q)
+        row = next((s for s in self.scores_for(subject, target) if s.year == last), None)
+        return row.change if row is not None else None
 
     # ------------------------------------------------------------------ series
     def series(self, q: Query) -> Reply:

@@ -58,7 +58,8 @@ class Engine:
 
     def run(self, query: Query, state: ConversationState | None = None, now: float | None = None) -> Answer:
         """Answers a query that is already structured (slash commands use this)."""
-        if query.year is not None and query.year not in self.knowledge.editions and query.intent != "series":
+        if query.year is not None and query.year not in self.knowledge.editions and query.intent not in (
+                "series", "compare_years"):
             reply = self.answerer.no_edition(query.year, query.lang)
         else:
             reply = self.dispatch(query)
@@ -83,7 +84,7 @@ class Engine:
         handlers = {
             "laureate": a.laureate, "palmares": a.palmares, "structure": a.structure, "attribute": a.attribute,
             "score": a.score, "ranking": a.ranking, "series": a.series, "method": a.method,
-            "overview": self.overview, "lookup": a.lookup,
+            "overview": self.overview, "lookup": a.lookup, "compare_years": a.compare_years,
         }
         return handlers[q.intent](q)
 

@@ -21,6 +21,7 @@ from .matcher import EntityMatcher
 from .normalize import fold
 from .parser import Parsed
 from .query import COMPATIBLE, NATURAL_INTENT, Query
+from .rules import Situation, first_rule, plain_cue
 from .wording import Wording
 
 TOPIC_PRIORITY = ("threshold", "renaming", "categories", "laureates_count", "criteria_count", "audits_per_structure", "platforms", "channels",
@@ -117,7 +118,7 @@ class Dialogue:
         """Whether the question names all it needs (what it asks, about what, and its year), so that
         nothing of the conversation may change its answer."""
         lex = self.lexicon
-        if p.followup or p.source_request or p.versus or p.rank or p.attributes:
+        if p.followup or p.source_request or (p.versus and not p.years_compared) or p.rank or p.attributes:
             return False
         if p.relative and p.relative not in ("latest", "first"):
             return False
@@ -210,63 +211,15 @@ class Dialogue:
 
     def decide_intent(self, q: Query, p: Parsed, named: Named, intents: set[str], topic: str | None,
                       lang: str) -> Answer | None:
-        """What is asked, from the cue words and the kinds of entity named (first rule that applies)."""
-        cats, chans, subjects, kinds, places = named.cats, named.chans, named.subjects, named.kinds, named.places
+        """What is asked: the first rule of the table in rules.py that applies."""
         awards_asked = bool(intents & {"laureate", "palmares"})
-        unknown_name = self.unknown_name(p) if awards_asked else None
-        channel_words = self.lexicon.has(p.words, "channels")
-        if p.values and self.lexicon.has(p.words, "which_year_asked") and not (cats or places or p.years):
-            q.intent, q.values = "lookup", p.values  # "62/100, c'était quelle année ?"
-        elif topic:
-            q.intent, q.topic = "method", topic
-            q.over_years = not p.years and ("series" in intents or (
-                bool(q.superlative) and self.lexicon.has(p.words, "which_edition")))  # "which edition had the fewest"
-        elif q.intent:
-            pass  # decided by `adjust`
-        elif p.attributes and not (chans or subjects) and (places or not cats):
-            q.intent, q.attribute = "attribute", self.pick_attribute(p.attributes)
-        elif "best_year" in intents:
-            q.intent = "series"
-        elif (len(chans) >= 2 or len(kinds) >= 2) and not awards_asked and not cats:
-            q.intent, q.compare, q.superlative = "ranking", (chans if len(chans) >= 2 else kinds), None
-            q.ranking_kinds = len(chans) < 2
-        elif "ranking" in intents and q.superlative and q.ranking_kinds and not places and not chans and \
-                subjects in ([], ["global"]) and not awards_asked:
-            q.intent, q.subject = "ranking", None  # "quel type de structure avait la meilleure moyenne ?"
-        elif "series" in intents and not places and not cats and not (len(p.years) == 1 and not p.since):
-            q.intent = "series"
-        elif "ranking" in intents and not places and not subjects and (not cats or "score" in intents) and (
-                not awards_asked or channel_words):
-            q.intent = "ranking"
-        elif places and cats and awards_asked and p.years:
-            q.intent, q.kind, q.places = "laureate", None, []  # "est-il vrai que X a gagné la catégorie C en Y ?"
-        elif q.rank and cats:
-            q.intent, q.kind, q.places = "laureate", None, []  # "qui était 2e derrière les Hauts-de-France ?"
-        elif places:
-            q.intent = "score" if "score" in intents and not awards_asked else "structure"
-        elif cats and (kinds or chans) and "score" in intents and not awards_asked:
-            q.intent, q.category = "score", None
-        elif cats:
-            q.intent, q.kind = "laureate", None
-        elif kinds and not (chans or subjects) and awards_asked and not unknown_name:
-            q.intent, q.kind = "palmares", None  # "quelles autres villes ont été distinguées ?"
-        elif unknown_name and not (chans or subjects):
-            q.intent, q.place_text = "structure", unknown_name  # "la ville de Grenoble a déjà été primée ?"
-        elif chans or subjects or kinds:
-            q.intent = "score"
-        elif awards_asked:
-            q.intent = "attribute" if "mention" in p.attributes else "palmares"
-            if q.intent == "attribute":
-                q.attribute = "mention"
-        elif intents & {"score", "ranking", "series"}:
-            q.intent = "ranking" if "ranking" in intents else "series" if "series" in intents and not (
-                len(p.years) == 1 and not p.since) else "score"  # "et en 2016 il a évolué comment ?": a change
-        elif p.ordinal and not p.followup and not intents:
-            q.intent = "overview"  # "la 7e édition ?"
-        elif "help" in intents:
-            return self.plain("help", lang, "help")
-        elif "greeting" in intents and not (p.years or p.relative):
-            return self.plain("greeting", lang, "help")
+        situation = Situation(q=q, p=p, named=named, intents=intents, topic=topic, awards_asked=awards_asked,
+                              unknown_name=self.unknown_name(p) if awards_asked else None,
+                              channel_words=self.lexicon.has(p.words, "channels"))
+        if first_rule(situation) is None:
+            plain = plain_cue(situation)
+            if plain is not None:
+                return self.plain(plain[0], lang, plain[1])
         return None
 
     def refer_to_conversation(self, q: Query, p: Parsed, named: Named, state: ConversationState) -> None:
@@ -394,13 +347,6 @@ class Dialogue:
             topics.discard("edition_number")
         return next((t for t in TOPIC_PRIORITY if t in topics), None)
 
-    @staticmethod
-    def pick_attribute(attributes: set[str]) -> str:
-        for a in ("mention", "category", "department"):
-            if a in attributes:
-                return a
-        return next(iter(attributes))
-
     def unknown_name(self, p: Parsed) -> str | None:
         """A name in the question that is neither a cue, a stop word nor a known entity ("Lyon")."""
         covered = {i for h in p.hits for i in range(h.start, h.end)}
@@ -511,6 +457,13 @@ class Dialogue:
                 return self.plain("no_edition", q.lang, "unknown", year=f"n° {p.ordinal}",
                                   years=", ".join(map(str, k.years)))
             q.year, q.year_explicit = self._by_number[p.ordinal], True
+        elif years and q.intent == "compare_years":
+            if p.year_range:
+                low, high = p.year_range
+                q.years = [y for y in k.years if low <= y <= high] or list(p.year_range)
+            else:
+                q.years = list(dict.fromkeys(years))
+            q.year, q.year_explicit = q.years[-1], True
         elif years:
             q.year, q.year_explicit = years[0], True
             if q.year not in k.editions and q.intent != "series":

@@ -43,6 +43,18 @@ class Lexicon:
     number_words: dict[str, int] = field(default_factory=dict)
     place_categories: dict[str, str] = field(default_factory=dict)  # category id -> structure field
     thousand_words: frozenset[str] = field(default_factory=frozenset)
+    slot_words: dict[str, str] = field(default_factory=dict)  # word(s) -> the slot of the value after them
+    negation_phrases: frozenset[str] = field(default_factory=frozenset)
+    common_words: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def explained_words(self) -> frozenset[str]:
+        """Every word the lexicon gives a role to (the reading's coverage counts them as explained)."""
+        sets = frozenset().union(*self.word_sets.values(), *self.type_words.values())
+        return (self.stopwords | self.cue_words | self.known_words | self.english | self.french
+                | self.edition_words | frozenset(self.ordinals) | frozenset(self.number_words) | sets
+                | self.thousand_words | frozenset(w for f in self.followups for w in f.split())
+                | self.common_words | frozenset(w for k in self.slot_words for w in k.split()))
 
     def has(self, words: list[str], word_set: str) -> bool:
         """Whether any of `words` is in the lexicon's word set `word_set` (best, worst, kinds...)."""
@@ -87,7 +99,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         for key, phrases in raw[group].items():
             index.add_all(_phrases(phrases), Cue(group, key))
     markers: PhraseIndex[Cue] = PhraseIndex()
-    for group in ("off_topic", "injection", "comparison", "versus", "source_request"):
+    for group in ("off_topic", "injection", "comparison", "versus", "source_request", "define", "verify", "why"):
         markers.add_all(_phrases(raw[group]), Cue(group, group))
     cue_words = frozenset(index.words() | markers.words())
     return Lexicon(
@@ -103,7 +115,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         cue_words=cue_words,
         known_words=frozenset(_phrases(raw["known_words"])),
         greetings=frozenset(_phrases(raw["intents"]["greeting"])),
-        word_sets={k: frozenset(_phrases(v)) for k, v in raw["word_sets"].items()},
+        word_sets={k: frozenset(_phrases(v) if k != "band_joiners" else [str(x) for x in v])
+                   for k, v in {**raw["word_sets"], **raw["reading_sets"]}.items()},
         change_prefixes={k: tuple(_phrases(v)) for k, v in raw["change_prefixes"].items()},
         fact_prefixes={k: tuple(_phrases(v)) for k, v in raw["fact_prefixes"].items()},
         earliest_fact_topics=frozenset(raw["earliest_fact_topics"]),
@@ -111,4 +124,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         number_words={fold(k): int(v) for k, v in raw["number_words"].items()},
         place_categories=dict(raw["place_categories"]),
         thousand_words=frozenset(_phrases(raw["thousand_words"])),
+        slot_words={fold(k): v for k, v in raw["slot_words"].items()},
+        negation_phrases=frozenset(_phrases(raw["negation_phrases"])),
+        common_words=frozenset(_phrases(raw["common_words"])),
     )

@@ -46,6 +46,8 @@ class EntityMatcher:
     index: PhraseIndex[Entity]
     places: dict[str, Place]
     skip: frozenset[str] = field(default_factory=frozenset)
+    terms: PhraseIndex[str] = field(default_factory=PhraseIndex)  # glossary aliases -> term id
+    explained: frozenset[str] = field(default_factory=frozenset)  # every word with a role (lexicon and data)
 
     def find(self, words: list[str]) -> list[Hit]:
         grouped: dict[tuple[int, int], list] = defaultdict(list)
@@ -106,4 +108,11 @@ def build_matcher(knowledge: Knowledge, lexicon: Lexicon) -> EntityMatcher:
             structures = {s: None for found in entry["by_field"].values() for s in found}
         places[key] = Place(key, entry["label"], entry["field"], tuple(structures))
         index.add(key, Entity("place", key))
-    return EntityMatcher(index, places, skip=lexicon.stopwords | lexicon.cue_words)
+    terms: PhraseIndex[str] = PhraseIndex(fuzzy_cutoff=86.0)
+    for term in getattr(knowledge, "glossary", {}).values():
+        for phrase in (term.fr, term.en, term.id.replace("-", " "), *term.aliases):
+            terms.add(fold(phrase), term.id)
+    data_words = frozenset(w for phrase in vocab_phrases for w in phrase.split()) \
+        | frozenset(w for key in places for w in key.split()) | frozenset(terms.words())
+    return EntityMatcher(index, places, skip=lexicon.stopwords | lexicon.cue_words, terms=terms,
+                         explained=lexicon.explained_words | data_words)

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from .lexicon import Lexicon
 from .matcher import EntityMatcher, Hit
 from .normalize import fold
+from .reading import Band, Unknown, band, negated, term, unexplained, unknown_values, years_compared
 
 MAX_QUESTION_CHARS = 1000
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d|21\d\d)\b")
 _ORDINAL = re.compile(r"\b(\d{1,2})\s?(?:e|eme|er|ere|nd|nde|th|st|rd)\b")
 # "villes de 2000 a 10000 habitants": a number of inhabitants, not a year
-_POPULATION = re.compile(r"\s*(?:(?:a|et|-)\s*\d[\d ]*)?\s*(?:habitants|hab|inhabitants|residents)\b|\s*(?:a|et)\s+\d{4,}")
+_POPULATION = re.compile(r"\s*(?:(?:a|et|-)\s*\d[\d ]*)?\s*(?:habitants|hab|inhabitants|residents)\b"
+                         r"|\s*(?:a|et)\s+(?!(?:19[5-9]\d|20\d\d)\b)\d{4,}")
 # a figure quoted: "62/100", "68,5", "70 %" (not a year, not a population)
 _VALUE = re.compile(r"(?<![\d.,/])(\d{1,3}(?:[.,]\d)?)(?=\s*(?:/\s*100|%|sur 100|out of 100|points?\b|structures)"
                     r"|\s*[,.]?\s*(?:c|that|which|quelle|what)\b)")
@@ -42,6 +44,19 @@ class Parsed:
     rank: int | None = None  # a rank asked ("qui était 2e ?", "runner-up")
     values: list[float] = field(default_factory=list)  # figures quoted ("62/100", "68,5", "70 %")
     hits: list[Hit] = field(default_factory=list)
+    which_year_asked: bool = False  # "c'était quelle année ?"
+    which_edition: bool = False  # "quelle édition a eu le plus de ..."
+    define: str | None = None  # a term whose meaning is asked ("c'est quoi un CCAS ?"): its glossary id
+    years_compared: bool = False  # two editions set side by side ("2019 vs 2020", "compare 2016 et 2017")
+    year_range: tuple[int, int] | None = None  # "de 2016 à 2020": the editions between, inclusive
+    band: Band | None = None  # a population band ("entre 20 et 50 mille")
+    negated: set[int] = field(default_factory=set)  # indexes in `hits` of what a negation excludes
+    unknowns: list[Unknown] = field(default_factory=list)  # values that match no category, channel, kind...
+    unexplained: list[str] = field(default_factory=list)  # words nothing explains
+    term: str | None = None  # a glossary term named
+    define_cue: bool = False  # "c'est quoi", "what does ... mean"
+    verify: bool = False  # a claim to check ("..., non ?", "is it true that ...")
+    why: bool = False  # "pourquoi ...": a premise to check
 
     @property
     def entity_types(self) -> set[str]:
@@ -80,7 +95,15 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
             parsed.versus = True
         elif cue.group == "source_request":
             parsed.source_request = True
+        elif cue.group == "define":
+            parsed.define_cue = True
+        elif cue.group == "verify":
+            parsed.verify = True
+        elif cue.group == "why":
+            parsed.why = True
     parsed.followup = lexicon.starts_followup(words)
+    parsed.which_year_asked = lexicon.has(words, "which_year_asked")
+    parsed.which_edition = lexicon.has(words, "which_edition")
     names_a_place = any(e.type == "place" for h in hits for e in h.entities)
     for topic, groups in lexicon.topic_pairs.items():  # "les audits 2020 c'était quand ?", "combien ... primées"
         if not names_a_place and all(any(w.startswith(group) for w in words) for group in groups):
@@ -97,7 +120,29 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
     # the numbers of an ordinal or a year are not entity words
     # "dans quel département ?" asks for an attribute: its words name no category
     parsed.hits = [h for h in hits if not attribute_spans.intersection(range(h.start, h.end))]
+    read_mentions(parsed, question, lexicon, matcher)
     return parsed
+
+
+def read_mentions(parsed: Parsed, question: str, lexicon: Lexicon, matcher: EntityMatcher) -> None:
+    """The typed mentions of reading.py: editions compared, bands, negations, unknown values, terms."""
+    words = parsed.words
+    if words and words[-1] in lexicon.word_sets["verify_tail"] and len(words) > 3:
+        parsed.verify = True
+    compared, ranged = years_compared(" ".join(words), parsed.years)
+    if ranged:
+        parsed.year_range = (min(compared[:2]), max(compared[:2]))
+        parsed.since = None  # "de 2016 à 2020": both bounds hold
+    parsed.years_compared = bool(compared) and parsed.since is None
+    parsed.band = band(words, lexicon)
+    parsed.negated = negated(words, parsed.hits, lexicon)
+    names = {fold(w) for n, w in enumerate(question.split()) if n > 0 and w[:1].isupper()}
+    parsed.unknowns = unknown_values(words, names, parsed.hits, lexicon, matcher.explained, parsed.followup)
+    parsed.unexplained = unexplained(words, parsed.hits, matcher.explained)
+    parsed.term = term(words, matcher.terms)
+    if parsed.term and (parsed.define_cue or len(words) <= 3) and not parsed.years and not parsed.ordinal \
+            and not lexicon.has(words, "how_many"):
+        parsed.define = parsed.term
 
 
 def _small_number(words: list[str], lexicon: Lexicon) -> tuple[int, int]:

@@ -24,6 +24,7 @@ class Query:
     lang: str = "fr"
     year: int | None = None
     year_explicit: bool = False
+    years: list[int] = field(default_factory=list)  # several editions asked at once ("2019 vs 2020", "de 2016 à 2020")
     inherited: bool = False  # completed from the conversation (a follow-up)
     year_soft: bool = False  # the conversation's year, kept for a new subject: the latest edition may answer instead
     relative: str | None = None
@@ -50,6 +51,7 @@ class Query:
     structures: list[str] = field(default_factory=list)  # structure names from the conversation
     about_structures: bool = False  # "pour eux", "its": the question is about those structures
     confidence: float = 0.9
+    rule: str | None = None  # the rule of rules.py that decided what is asked
 
     def slots(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in SLOTS if getattr(self, name)}
