@@ -90,6 +90,34 @@ class Answerer:
         term = self.k.vocabulary.categories.get(category)
         return term.label(lang) if term else category
 
+    def entity_label(self, type_: str, id_: str, lang: str) -> str:
+        """The label of a vocabulary entity or a place of the matcher."""
+        section = {"channel": "channels", "category": "categories", "kind": "kinds", "subject": "subjects"}.get(type_)
+        if section:
+            return self.term_label(section, id_, lang)
+        place = self.places.get(id_)
+        return place.label if place else id_
+
+    def choices(self, slot: str, year: int | None, lang: str) -> tuple[int | None, str]:
+        """The real values of a slot, to show next to an unknown one: the categories or channels of the
+        edition asked (else of the latest edition that has them), the kinds of structure scored, the labels."""
+        k = self.k
+        if slot == "category":
+            years = [y for y in k.years if k.editions[y].categories]
+            complete = [y for y in years if k.editions[y].completeness == "complete"]
+            pick = year if year in years else self.latest(complete or years)
+            labels = [self.category_label(c, lang, k.editions[pick]) for c in k.editions[pick].categories] if pick else []
+            return pick, "; ".join(labels)
+        if slot == "channel":
+            years = [y for y in k.years if k.editions[y].channels]
+            pick = year if year in years else self.latest(years)
+            ids = list(k.editions[pick].channels.values) if pick else list(k.vocabulary.channels)
+            return pick, self.w.join([self.term_label("channels", c, lang) for c in ids], lang)
+        if slot == "kind":
+            ids = list(dict.fromkeys(s.target for s in k.scores() if s.subject == "kind" and s.target))
+            return None, self.w.join([self.term_label("kinds", c, lang) for c in ids], lang)
+        return None, self.w.join([self.term_label("subjects", c, lang) for c in ("certified", "non-certified")], lang)
+
     def term_label(self, section: str, id_: str | None, lang: str) -> str:
         terms = getattr(self.k.vocabulary, section)
         term = terms.get(id_ or "")

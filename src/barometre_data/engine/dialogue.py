@@ -80,8 +80,14 @@ class Dialogue:
             return Resolved(answer=refusal)
         intents = set(p.intents)
         named = self.entities(p, state, intents)
+        unknown = self.unknown_value(p, named, intents, state, lang)
+        if unknown is not None:
+            return Resolved(answer=unknown)
         if named.ambiguous and not (named.cats or named.chans):
             return Resolved(answer=self.clarify(named.ambiguous, p, state, lang))
+        bare = self.bare_alias(p, named, lang)
+        if bare is not None:
+            return Resolved(answer=bare)
 
         q = self.new_query(p, named, lang)
         topic = self.pick_topic(p, intents, named.chans, named.subjects)
@@ -133,7 +139,75 @@ class Dialogue:
             return self.plain("too_long", lang, "unknown")
         if p.injection or p.off_topic or not p.words:
             return self.plain("unknown", lang, "unknown")
+        if len(p.unexplained) >= 2 and len(p.unexplained) * 2 > len(p.words):
+            return self.plain("unknown", lang, "unknown")  # mostly words nothing explains: not a question
+        if not self.substantive(p):
+            return self.plain("unknown", lang, "unknown")  # only stray letters ("x k Y", "Vs", "et ?"): nothing asked
+        if p.unexplained and not (p.intents or p.topics or p.years or p.attributes or p.followup) \
+                and len(p.hits) == 1 and len(" ".join(p.words[p.hits[0].start:p.hits[0].end])) <= 4:
+            return self.plain("unknown", lang, "unknown")  # a lone name among unknown words ("yeu web"): not a question
         return None
+
+    def substantive(self, p: Parsed) -> bool:
+        """Whether anything of weight was read: a word of 3+ letters that names or asks something, a year, two
+        things named, a term. Lone short aliases and stray letters are not enough to state a fact."""
+        if p.years or p.ordinal or p.term or len({e for h in p.hits for e in h.entities}) >= 2:
+            return True
+        covered = {i for h in p.hits for i in range(h.start, h.end)}
+        lex = self.lexicon
+        strong = (lex.cue_words | lex.common_words | frozenset().union(*lex.word_sets.values())
+                  | frozenset(lex.ordinals) | lex.edition_words) - lex.followups
+        start = next((n for n in range(4, 0, -1) if " ".join(p.words[:n]) in lex.followups), 0) if p.followup else 0
+        return any((len(w) >= 3 or (p.followup and i in covered)) and (i in covered or w in strong)
+                   for i, w in enumerate(p.words) if i >= start)
+
+    def unknown_value(self, p: Parsed, named: Named, intents: set[str], state: ConversationState,
+                      lang: str) -> Answer | None:
+        """A value standing where a category, channel, kind or label would stand and matching none:
+        named in the answer with the real choices, never dropped for another question."""
+        for unknown in p.unknowns:
+            slot = unknown.slot.value
+            if slot == "subject":
+                if named.chans or named.kinds or named.subjects or named.cats or named.places:
+                    continue
+                awards = bool(intents & {"laureate", "palmares"}) or (
+                    not intents and state.intent in ("laureate", "palmares", "structure"))
+                slot = "category" if awards else "channel"
+            elif slot == "kind":
+                if named.kinds or named.cats or named.places or named.chans:
+                    continue
+                slot = "category" if intents & {"laureate", "palmares"} else "kind"
+            elif slot == "category" and named.cats:
+                continue
+            elif slot == "channel" and named.chans:
+                continue
+            year = next((y for y in p.years if y in self.knowledge.editions), None)
+            if year is None and state.year in self.knowledge.editions and not self.self_contained(p):
+                year = state.year
+            choices_year, choices = self.answerer.choices(slot, year, lang)
+            shown = next((w.strip("?!.,;:«»\"'()") for w in p.raw.split()
+                          if fold(w) == unknown.text), unknown.text)  # as the person wrote it
+            answer = self.plain(f"unknown_{slot}", lang, "unknown", word=shown, year=choices_year or "",
+                                choices=choices)
+            answer.suggestions = []
+            answer.entities = {"unknown": {"slot": slot, "text": unknown.text}}
+            return answer
+        return None
+
+    def bare_alias(self, p: Parsed, named: Named, lang: str) -> Answer | None:
+        """A lone short alias ("x", "tel") is too thin to answer a fact: ask what is meant."""
+        if len(p.words) > 2 or p.intents or p.topics or p.years or p.ordinal or not p.hits or p.followup:
+            return None
+        if any(h.end - h.start > 1 or len(p.words[h.start]) > 3 or h.score < 100 or h.of_type("place")
+               for h in p.hits):
+            return None
+        hit = p.hits[0]
+        entity = hit.entities[0]
+        label = self.answerer.entity_label(entity.type, entity.id, lang)
+        question = self.wording.t("bare_alias_question", lang, label=label)
+        answer = self.plain("bare_alias", lang, "clarify", word=p.words[hit.start], label=label)
+        answer.suggestions = [question]
+        return answer
 
     def entities(self, p: Parsed, state: ConversationState, intents: set[str]) -> Named:
         named = Named()

@@ -44,6 +44,7 @@ class Lexicon:
     place_categories: dict[str, str] = field(default_factory=dict)  # category id -> structure field
     thousand_words: frozenset[str] = field(default_factory=frozenset)
     slot_words: dict[str, str] = field(default_factory=dict)  # word(s) -> the slot of the value after them
+    slot_words_before: dict[str, str] = field(default_factory=dict)  # word -> the slot of the value before it
     negation_phrases: frozenset[str] = field(default_factory=frozenset)
     common_words: frozenset[str] = field(default_factory=frozenset)
 
@@ -54,7 +55,8 @@ class Lexicon:
         return (self.stopwords | self.cue_words | self.known_words | self.english | self.french
                 | self.edition_words | frozenset(self.ordinals) | frozenset(self.number_words) | sets
                 | self.thousand_words | frozenset(w for f in self.followups for w in f.split())
-                | self.common_words | frozenset(w for k in self.slot_words for w in k.split()))
+                | self.common_words | frozenset(w for k in self.slot_words for w in k.split())
+                | frozenset(self.slot_words_before))
 
     def has(self, words: list[str], word_set: str) -> bool:
         """Whether any of `words` is in the lexicon's word set `word_set` (best, worst, kinds...)."""
@@ -125,6 +127,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         place_categories=dict(raw["place_categories"]),
         thousand_words=frozenset(_phrases(raw["thousand_words"])),
         slot_words={fold(k): v for k, v in raw["slot_words"].items()},
+        slot_words_before={fold(k): v for k, v in raw["slot_words_before"].items()},
         negation_phrases=frozenset(_phrases(raw["negation_phrases"])),
         common_words=frozenset(_phrases(raw["common_words"])),
     )

@@ -141,6 +141,11 @@ def unknown_values(words: list[str], raw_words: set[str], hits: list[Hit], lexic
         return word
 
     for i, word in enumerate(words):
+        before = lexicon.slot_words_before.get(word)  # "the fax channel": the value comes first
+        if before is not None and i > 0 and (i - 1) not in covered and words[i - 1] not in explained \
+                and words[i - 1].isalpha() and len(words[i - 1]) >= 3 and words[i - 1] not in raw_words:
+            found.append(Unknown(Slot(before), words[i - 1]))
+            continue
         slot = lexicon.slot_words.get(word)
         pair = " ".join(words[i:i + 2])
         if pair in lexicon.slot_words:
@@ -150,10 +155,10 @@ def unknown_values(words: list[str], raw_words: set[str], hits: list[Hit], lexic
         value = unknown_at(i + 1)
         if value is not None:
             found.append(Unknown(Slot(slot), value))
-    if not found and elliptic and not hits:
-        content = [w for w in words if w not in explained and w.isalpha() and len(w) >= 3 and w not in raw_words]
-        if len(content) == 1:
-            found.append(Unknown(Slot.SUBJECT, content[0]))
+    if not found and elliptic and not hits and len(words) >= 3 and words[1] in articles:
+        value = unknown_at(2)  # "et la visio ?", "and the fax?"
+        if value is not None:
+            found.append(Unknown(Slot.SUBJECT, value))
     return found
 
 
