@@ -20,19 +20,22 @@ def engine() -> Engine:
     return Engine(load_dir(DATA).knowledge())
 
 
-def rule_for(engine: Engine, question: str) -> str | None:
-    resolved = engine.dialogue.resolve(parse(question, engine.lexicon, engine.matcher), ConversationState())
+def rule_for(engine: Engine, question: str, after: str | None = None) -> str | None:
+    state = ConversationState()
+    if after:
+        engine.answer(after, state)
+    resolved = engine.dialogue.resolve(parse(question, engine.lexicon, engine.matcher), state)
     return resolved.query.rule if resolved.query is not None else None
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
 def test_each_rule_claims_its_example_first(engine: Engine, rule) -> None:
-    assert rule_for(engine, rule.example) == rule.name
+    assert rule_for(engine, rule.example, rule.after) == rule.name
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
 def test_each_rule_leaves_its_near_miss(engine: Engine, rule) -> None:
-    assert rule_for(engine, rule.near_miss) != rule.name
+    assert rule_for(engine, rule.near_miss, rule.after) != rule.name
 
 
 def test_rule_names_are_unique() -> None:

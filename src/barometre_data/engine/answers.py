@@ -599,6 +599,15 @@ class Answerer:
             reply = Reply(text, True, year=year, sources=[u for s in in_year for u in s.sources])
         return self.finish(reply, lang)
 
+    # ------------------------------------------------------------------ terms
+    def define(self, q: Query) -> Reply:
+        """What a word of the barometer means (data/glossary.yaml), with where that is written."""
+        term = self.k.glossary.get(q.term or "")
+        if term is None:
+            return Reply(self.w.t("term_unknown", q.lang), False)
+        text = self.w.t("definition", q.lang, label=term.label(q.lang), meaning=term.meaning(q.lang))
+        return self.finish(Reply(text, True, sources=list(term.sources)), q.lang)
+
     # ------------------------------------------------------------------ several editions at once
     def compare_years(self, q: Query) -> Reply:
         """One figure over the editions asked ("2019 vs 2020", "de 2016 à 2020"): each value, and the

@@ -85,6 +85,7 @@ class Engine:
             "laureate": a.laureate, "palmares": a.palmares, "structure": a.structure, "attribute": a.attribute,
             "score": a.score, "ranking": a.ranking, "series": a.series, "method": a.method,
             "overview": self.overview, "lookup": a.lookup, "compare_years": a.compare_years,
+            "define": a.define,
         }
         return handlers[q.intent](q)
 

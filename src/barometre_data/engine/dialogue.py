@@ -130,6 +130,8 @@ class Dialogue:
             return False
         if lex.has(p.words, "pronouns") or lex.has(p.words, "anaphora") or lex.has(p.words, "demonstratives"):
             return False
+        if p.define:
+            return True  # a definition holds for every edition
         dated = bool(p.years or p.ordinal or p.relative)
         asks = bool(p.intents - {"greeting", "help"} or p.topics or p.hits)
         return dated and asks

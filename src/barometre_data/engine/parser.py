@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .lexicon import Lexicon
 from .matcher import EntityMatcher, Hit
 from .normalize import fold
-from .reading import Band, Unknown, band, negated, term, unexplained, unknown_values, years_compared
+from .reading import Band, Unknown, asks_meaning, band, negated, term, unexplained, unknown_values, years_compared
 
 MAX_QUESTION_CHARS = 1000
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d|21\d\d)\b")
@@ -139,10 +139,12 @@ def read_mentions(parsed: Parsed, question: str, lexicon: Lexicon, matcher: Enti
     names = {fold(w) for n, w in enumerate(question.split()) if n > 0 and w[:1].isupper()}
     parsed.unknowns = unknown_values(words, names, parsed.hits, lexicon, matcher.explained, parsed.followup)
     parsed.unexplained = unexplained(words, parsed.hits, matcher.explained)
-    parsed.term = term(words, matcher.terms)
-    if parsed.term and (parsed.define_cue or len(words) <= 3) and not parsed.years and not parsed.ordinal \
-            and not lexicon.has(words, "how_many"):
-        parsed.define = parsed.term
+    named = term(words, matcher.terms)
+    if named is not None:
+        parsed.term = named[0]
+        if not parsed.years and not parsed.ordinal and not lexicon.has(words, "how_many") \
+                and asks_meaning(words, named[1:], parsed.hits, lexicon):
+            parsed.define = parsed.term
 
 
 def _small_number(words: list[str], lexicon: Lexicon) -> tuple[int, int]:

@@ -36,6 +36,7 @@ class Query:
     places: list[str] = field(default_factory=list)  # place keys of the matcher
     place_text: str | None = None  # a name asked for that matches no known place
     topic: str | None = None  # methodology topic
+    term: str | None = None  # a glossary term whose meaning is asked
     attribute: str | None = None  # department / mention / category
     superlative: str | None = None  # best / worst
     ranking_kinds: bool = False  # a ranking of kinds of structure rather than of channels

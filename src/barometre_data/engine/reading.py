@@ -169,10 +169,31 @@ def unexplained(words: list[str], hits: list[Hit], explained: frozenset[str]) ->
             and not w.isdigit() and not _NUMBER.match(w) and not (len(w) <= 2 and w.isdigit())]
 
 
-def term(words: list[str], terms: PhraseIndex[str]) -> str | None:
-    """The glossary term a question names (longest match), if any."""
+def term(words: list[str], terms: PhraseIndex[str]) -> tuple[str, int, int] | None:
+    """The glossary term a question names (longest match) and its span, if any."""
     matches = terms.find(words, fuzzy_max_words=3)
     if not matches:
         return None
     best = max(matches, key=lambda m: (m.end - m.start, m.score))
-    return best.payload
+    return best.payload, best.start, best.end
+
+
+def asks_meaning(words: list[str], span: tuple[int, int], hits: list[Hit], lexicon: Lexicon) -> bool:
+    """Whether a question naming a glossary term (at `span`) asks what it means: a definition cue and
+    nothing else asked ("c'est quoi un CCAS ?", "qui organise le baromètre ?"), or the term alone.
+    "c'est qui les derniers lauréats du baromètre ?" asks the laureates, not what the barometer is."""
+    start, end = span
+    if any(h.start < start or h.end > end for h in hits if not (h.end <= start or h.start >= end)) \
+            or any(h.end <= start or h.start >= end for h in hits):
+        return False  # something else is named too
+    rest = words[:start] + words[end:]
+    defining = {(s, e) for cue, s, e in lexicon.find(rest) if cue.group == "define"}
+    kept = [w for i, w in enumerate(rest) if not any(s <= i < e for s, e in defining)]
+    if any(cue.group in ("intents", "topics", "attributes") and cue.key not in ("help", "greeting")
+           for cue, _, _ in lexicon.find(kept)):
+        return False  # something else is asked about it ("score des certifiées", "interco lauréate")
+    if defining:
+        return True
+    if lexicon.starts_followup(words):
+        return False  # "et les certifiées ?": the conversation goes on about them
+    return not [w for w in rest if w not in lexicon.stopwords]  # the term alone: "citoyen mystère ?"

@@ -64,6 +64,7 @@ class Rule:
     near_miss: str  # a question close to it that it must not claim
     when: Callable[[Situation], bool]
     apply: Callable[[Situation], None]
+    after: str | None = None  # a question asked before the example, when the rule is about a follow-up
 
 
 def _set(**values: object) -> Callable[[Situation], None]:
@@ -112,15 +113,15 @@ RULES: tuple[Rule, ...] = (
          lambda s: bool(s.p.values and s.p.which_year_asked and not (s.named.cats or s.named.places or s.p.years)),
          lambda s: _set(intent=Intent.LOOKUP.value, values=s.p.values)(s)),
     Rule("definition", "c'est quoi un citoyen mystère ?", "combien de citoyens mystères en 2016 ?",
-         lambda s: s.p.define is not None, _set(intent=Intent.DEFINE.value)),
+         lambda s: s.p.define is not None, lambda s: _set(intent=Intent.DEFINE.value, term=s.p.define)(s)),
     Rule("two editions compared", "score global 2019 vs 2020", "score global 2020",
          lambda s: s.p.years_compared and not s.awards_asked and (s.score_cue or bool(
              s.named.chans or s.named.subjects or s.named.kinds) or bool(s.topic)),
          lambda s: _set(intent=Intent.COMPARE_YEARS.value, topic=s.topic)(s)),
     Rule("methodology topic", "combien de structures auditées en 2020 ?", "score du téléphone en 2020",
          lambda s: s.topic is not None, _method),
-    Rule("decided by the reading", "score des intercos en 2019", "qui a gagné chez les intercos en 2020 ?",
-         lambda s: bool(s.q.intent), lambda s: None),
+    Rule("decided by the reading", "et les intercos", "qui a gagné chez les intercos en 2020 ?",
+         lambda s: bool(s.q.intent), lambda s: None, after="scores par type de structure en 2019"),
     Rule("attribute of a structure", "Saumur, dans quel département ?", "qui a gagné chez les départements ?",
          lambda s: bool(s.p.attributes and not (s.named.chans or s.named.subjects)
                         and (s.named.places or not s.named.cats)),
