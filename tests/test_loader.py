@@ -201,6 +201,17 @@ CASES = [
          GLOSSARY, "terms.ccas.aliases[8]",
          '"MFS" already names the term "maison-france-services" (terms.maison-france-services.aliases[0]); '
          "a word may name one term only"),
+    Case("population bounds in the wrong order",
+         edit(lambda d: d["categories"][1].update(min=50000, max=20000)),
+         "2020.yaml", "categories[1]", "min 50000 is above max 20000 (bounds are inclusive: min <= max)"),
+    Case("two categories claiming the same population",
+         edit(lambda d: d["categories"][1].update(max=60000)),
+         "2020.yaml", "categories[1]",
+         'population 20000-60000 overlaps categories[0] ("villes-plus-50000", 50001-…) on 50001-60000'),
+    Case("an open band overlapping a closed one",
+         edit(lambda d: d["categories"][2].update(max=25000)),
+         "2020.yaml", "categories[2]",
+         'population …-25000 overlaps categories[1] ("villes-20000-49999", 20000-49999) on 20000-25000'),
     Case("unknown key in the vocabulary",
          edit(lambda d: d["channels"]["telephone"].update(fre="téléphone"), name="synonyms.yaml"),
          "synonyms.yaml", "channels.telephone.fre", 'unknown key (did you mean "fr"?)'),
@@ -354,3 +365,26 @@ def test_the_glossary_is_optional_and_every_term_is_sourced(mini_data: Path, dat
     for term in glossary.values():
         assert term.definition and term.definition_en and term.citations
         assert all(c.url.startswith(("http://", "https://")) and c.quote for c in term.citations)
+
+
+def test_a_boundary_both_labels_state_is_kept_as_written(mini_data: Path) -> None:
+    # "de 20 000 à 50 000" and "plus de 50 000" (written min 50000): both labels hold 50 000
+    edit(lambda d: (d["categories"][0].update(min=50000), d["categories"][1].update(max=50000)))(mini_data)
+    result = load_dir(mini_data)
+    assert result.errors == ()
+    bands = {c.id: (c.min, c.max) for c in result.knowledge().editions[2020].category_list}
+    assert bands["villes-plus-50000"] == (50000, None) and bands["villes-20000-49999"] == (20000, 50000)
+
+
+def test_a_band_asked_finds_the_category_that_holds_it(data_dir: Path) -> None:
+    knowledge = load_dir(data_dir).knowledge()
+    edition = knowledge.editions[2020]
+    assert [c.id for c in edition.categories_for(20000, 50000)] == ["villes-20000-49999"]  # "entre 20 et 50 mille"
+    assert [c.id for c in edition.categories_for(100000, open_ended=True)] == ["villes-plus-50000"]  # "+ de 100k"
+    assert [c.id for c in edition.categories_for(2000, 10000)] == ["villes-moins-20000"]  # "2 000-10 000 hab"
+    assert edition.categories_for(10000, 60000) == []  # two categories' worth: none holds it
+    assert [(c.min, c.max) for c in knowledge.editions[2015].categories_for(100000, open_ended=True)] == [(100001, None)]
+    # every category whose label states a population has its bounds
+    for year, e in knowledge.editions.items():
+        for c in e.category_list:
+            assert c.bounded == bool(re.search(r"\d", c.label)), (year, c.label)

@@ -89,6 +89,24 @@ class Category:
     id: str  # a category id of data/synonyms.yaml
     label: str  # the edition's exact label
     sources: Sources = ()
+    min: int | None = None  # the population band its label states, inclusive; None: not bounded that way
+    max: int | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.min is not None or self.max is not None
+
+    def contains(self, low: int | None, high: int | None = None) -> bool:
+        """Whether the band asked [low, high] (inclusive; None: open) lies in this category's band, give or take 1 % at each end, since people round ("20 à 50 mille"
+        is the category "20 000 à 49 999", "+ de 100k" the category "plus de 100 000")."""
+        if not self.bounded:
+            return False
+        low = low or 0
+        if self.min is not None and low < self.min - max(1, self.min // 100):
+            return False
+        if self.max is not None and (high is None or high > self.max + max(1, self.max // 100)):
+            return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -157,6 +175,13 @@ class Edition:
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.category_list if c.id == category_id), None)
+
+    def categories_for(self, low: int | None, high: int | None = None, *, open_ended: bool = False) -> list[Category]:
+        """The categories whose population band holds [low, high] ("entre 20 et 50 mille": 20000, 50000;
+        one figure: `high` omitted; "plus de 100 000": 100000 with `open_ended`)."""
+        if high is None and not open_ended:
+            high = low
+        return [c for c in self.category_list if c.contains(low, high)]
 
 
 @dataclass(frozen=True)

@@ -403,6 +403,7 @@ def _check_edition(label: str, doc: EditionFile, vocabulary: VocabularyFile | No
         if category.id in listed:
             error(f"categories[{i}].id", f'category "{category.id}" is listed twice (also categories[{listed[category.id]}])')
         listed.setdefault(category.id, i)
+    errors += _check_bands(label, doc)
     if doc.channels:
         for i, channel in enumerate(doc.channels.value):
             known(f"channels.value[{i}]", "channel", channel, channels)
@@ -447,6 +448,30 @@ def _check_edition(label: str, doc: EditionFile, vocabulary: VocabularyFile | No
         if fact.text in seen_facts:
             error(f"facts[{i}].text", f"the same fact as facts[{seen_facts[fact.text]}]")
         seen_facts.setdefault(fact.text, i)
+    return errors
+
+
+def _band(low: int | None, high: int | None) -> str:
+    return f"{low if low is not None else '…'}-{high if high is not None else '…'}"
+
+
+def _check_bands(label: str, doc: EditionFile) -> list[DataError]:
+    """Two categories of one edition may not claim the same population, except a boundary that both
+    labels state ("de 50 000 à 100 000" and "de 100 000 à 200 000" both hold 100 000, as written)."""
+    errors: list[DataError] = []
+    bounded = [(i, c) for i, c in enumerate(doc.categories) if c.min is not None or c.max is not None]
+    for n, (i, first) in enumerate(bounded):
+        for j, second in bounded[n + 1:]:
+            low = max(first.min or 0, second.min or 0)
+            highs = [v for v in (first.max, second.max) if v is not None]
+            high = min(highs) if highs else None
+            if high is not None and low > high:
+                continue
+            if low == high and (first.max == second.min or second.max == first.min):
+                continue  # one shared boundary, stated by both labels
+            errors.append(DataError(label, f"categories[{j}]",
+                                    f"population {_band(second.min, second.max)} overlaps categories[{i}] "
+                                    f'("{first.id}", {_band(first.min, first.max)}) on {_band(low, high)}'))
     return errors
 
 

@@ -112,6 +112,15 @@ class Event(Sourced):
 class CategoryLabel(Sourced):
     id: str  # a category id of data/synonyms.yaml
     label: str  # the exact label used by this edition
+    # the population band the label states, inclusive ("plus de 100 000": min 100001; "moins de 20 000": max 19999)
+    min: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    max: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CategoryLabel":
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max} (bounds are inclusive: min <= max)")
+        return self
 
 
 class AwardEntry(Sourced):
