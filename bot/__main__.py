@@ -27,9 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def run(config: BotConfig) -> None:
+async def run(config: BotConfig) -> int:
     async with BarometreBot(config) as bot:
         await bot.start(config.token or "")
+    return 1 if bot.lost_shards else 0
 
 
 async def sync(config: BotConfig, guild_id: int | None) -> int:
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "sync":
             return asyncio.run(sync(config, args.guild))
-        asyncio.run(run(config))
+        return asyncio.run(run(config))
     except discord.LoginFailure:
         print("barometre-bot: Discord refused the token (DISCORD_TOKEN): reset it in the developer portal "
               "and update .env.", file=sys.stderr)

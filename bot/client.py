@@ -1,7 +1,11 @@
-"""The Discord client: a small commands.Bot that loads the cogs and owns the BarometreService."""
+"""The Discord client: a small sharded bot (discord.py's AutoShardedBot, BOT_SHARD_COUNT /
+BOT_SHARD_IDS) that loads the cogs and owns the BarometreService. Before it connects it takes the
+lease of its shards in the store (`barometre_data.leases`): a second process for the same shards waits
+as a standby and takes over when the first stops, so every message is answered once."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -27,7 +31,7 @@ def intents() -> discord.Intents:
     return wanted
 
 
-class BarometreBot(commands.Bot):
+class BarometreBot(commands.AutoShardedBot):
     def __init__(self, config: BotConfig, *, service: BarometreService | None = None, open_service: bool = True,
                  **options: Any) -> None:
         super().__init__(
@@ -36,8 +40,11 @@ class BarometreBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=BotTree,
+            shard_count=config.shard_count,
+            shard_ids=list(config.served_shards),
             **options,
         )
+        self.lost_shards = False  # set when the lease of the shards was lost (the bot then stops)
         self.config = config
         self._service = service
         self._owns_service = False
@@ -59,6 +66,22 @@ class BarometreBot(commands.Bot):
         if self.config.dev_guild_id is not None:
             synced = await self.sync_commands(self.config.dev_guild_id)
             log.info("synced %d commands to the development server %s", len(synced), self.config.dev_guild_id)
+
+    @property
+    def served_shards(self) -> tuple[int, ...]:
+        return self.config.served_shards
+
+    async def start(self, token: str, *, reconnect: bool = True) -> None:
+        """Log in, take the lease of the shards (waiting as a standby while another process holds
+        them), then connect to the gateway."""
+        await self.login(token)
+        if self._service is not None:
+            await self._service.hold_shards(self.served_shards, on_lost=self._lease_lost)
+        await self.connect(reconnect=reconnect)
+
+    def _lease_lost(self) -> None:
+        self.lost_shards = True
+        asyncio.get_running_loop().create_task(self.close())
 
     async def sync_commands(self, guild_id: int | None = None) -> list[app_commands.AppCommand]:
         """Register the slash commands with Discord: globally, or copied to one server (instant)."""
@@ -87,7 +110,10 @@ class BarometreBot(commands.Bot):
 
     async def close(self) -> None:
         try:
-            await super().close()
+            if hasattr(self, "_AutoShardedClient__queue"):
+                await super().close()
+            else:  # never logged in (only its commands built): AutoShardedClient.close() would fail
+                await self.http.close()
         finally:
             if self._owns_service and self._service is not None:
                 service, self._service = self._service, None

@@ -5,6 +5,8 @@ DATABASE_URL         the store (see barometre_data.config); a SQLite file by def
 BOT_ADMIN_IDS        user ids allowed to run admin commands, besides members with Manage Server
 BOT_CHANNEL_IDS      channel ids where every message is taken as a question (elsewhere: mention the bot)
 BOT_DEV_GUILD_ID     a server id where commands are synced at start-up (instant, for development)
+BOT_SHARD_COUNT      how many Discord shards the bot runs as, over all its processes (default 1)
+BOT_SHARD_IDS        the shards this process serves (comma-separated, default all of them)
 LOG_LEVEL            DEBUG, INFO (default), WARNING, ERROR
 """
 
@@ -65,6 +67,12 @@ class BotConfig:
     channel_ids: frozenset[int] = frozenset()
     dev_guild_id: int | None = None
     log_level: str = "INFO"
+    shard_count: int = 1
+    shard_ids: tuple[int, ...] | None = None  # None: every shard of shard_count
+
+    @property
+    def served_shards(self) -> tuple[int, ...]:
+        return self.shard_ids if self.shard_ids is not None else tuple(range(self.shard_count))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> BotConfig:
@@ -76,6 +84,7 @@ class BotConfig:
         dev_guild = _ids("BOT_DEV_GUILD_ID", get("BOT_DEV_GUILD_ID"))
         if len(dev_guild) > 1:
             raise ConfigError("BOT_DEV_GUILD_ID: give one server id.")
+        shard_count, shard_ids = _shards(get("BOT_SHARD_COUNT"), get("BOT_SHARD_IDS"))
         log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in _LOG_LEVELS:
             raise ConfigError(f"LOG_LEVEL: {log_level!r} is not one of {', '.join(_LOG_LEVELS)}.")
@@ -86,7 +95,30 @@ class BotConfig:
             channel_ids=_ids("BOT_CHANNEL_IDS", get("BOT_CHANNEL_IDS")),
             dev_guild_id=next(iter(dev_guild), None),
             log_level=log_level,
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )
+
+
+def _shards(count_raw: str | None, ids_raw: str | None) -> tuple[int, tuple[int, ...] | None]:
+    if count_raw is None:
+        if ids_raw:
+            raise ConfigError("BOT_SHARD_IDS needs BOT_SHARD_COUNT (how many shards in all).")
+        return 1, None
+    if not count_raw.isdigit() or int(count_raw) < 1:
+        raise ConfigError(f"BOT_SHARD_COUNT: {count_raw!r} is not a number of shards (1 or more).")
+    count = int(count_raw)
+    if not ids_raw:
+        return count, None
+    ids = []
+    for part in re.split(r"[,\s]+", ids_raw.strip()):
+        if not part:
+            continue
+        if not part.isdigit() or int(part) >= count:
+            raise ConfigError(f"BOT_SHARD_IDS: {part!r} is not a shard id between 0 and {count - 1} "
+                              "(BOT_SHARD_COUNT - 1); separate ids with commas.")
+        ids.append(int(part))
+    return count, tuple(sorted(set(ids)))
 
 
 def token_in_environment(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> bool:

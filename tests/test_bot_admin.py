@@ -77,6 +77,7 @@ async def test_stats_for_admins(fake_discord: FakeDiscord, bot: BarometreBot) ->
                                              member_permissions=MANAGE_GUILD)).response()
     text = report.embeds[0]["description"]
     assert report.ephemeral and "2 questions" in text and "blorp" in text and "2012–2022" in text
+    assert "Données servies par ce processus : version 1 (" in text and "shard(s) 0" in text
 
 
 async def test_sync_text_command_is_for_the_owner(fake_discord: FakeDiscord, bot: BarometreBot) -> None:  # noqa: F811
@@ -85,9 +86,9 @@ async def test_sync_text_command_is_for_the_owner(fake_discord: FakeDiscord, bot
     fake_discord.rest.global_commands = []
     done = await fake_discord.send_message("!sync", author=fake_discord.world.owner)
     reply = await fake_discord.wait_for_reply(done)
-    assert reply.content.startswith("8 commande(s)")
+    assert reply.content.startswith("9 commande(s)")
     assert sorted(c["name"] for c in fake_discord.rest.global_commands) == [
-        "aide", "evolution", "laureat", "palmares", "question", "recharger", "score", "stats"]
+        "aide", "evolution", "laureat", "palmares", "question", "recharger", "score", "stats", "versions"]
     assert fake_discord.replies_to(refused)[0].embeds == []  # no question answer for a command
 
 
@@ -95,7 +96,7 @@ async def test_every_error_is_given_even_when_too_many_for_a_message(fake_discor
                                                                     monkeypatch) -> None:
     errors = [f"2020.yaml: awards[{i}].category: unknown category \"x{i}\" (did you mean \"y{i}\"?)" for i in range(300)]
 
-    async def refuse(name: str, content: bytes) -> ReloadReport:
+    async def refuse(name: str, content: bytes, author: str | None = None) -> ReloadReport:
         return ReloadReport(False, errors=errors)
 
     monkeypatch.setattr(bot.service, "import_file", refuse)
@@ -106,3 +107,14 @@ async def test_every_error_is_given_even_when_too_many_for_a_message(fake_discor
     assert len(report.embeds[0]["description"]) <= 4096
     [attached] = report.files
     assert attached.content.decode().splitlines() == errors
+
+
+async def test_versions_for_admins(fake_discord: FakeDiscord, bot: BarometreBot) -> None:  # noqa: F811
+    admin = fake_discord.world.admin
+    refused = await (await fake_discord.slash("versions", user=fake_discord.world.member)).response()
+    assert refused.ephemeral and "réservée" in refused.content
+    listing = (await (await fake_discord.slash("versions", user=admin)).response()).embeds[0]
+    assert listing["title"].startswith("Versions des données") and "   1  " in listing["description"]
+    assert "folder" in listing["description"]
+    unknown = (await (await fake_discord.slash("versions", {"restaurer": 99}, user=admin)).response()).embeds[0]
+    assert unknown["title"].startswith("Données refusées") and "no version 99" in unknown["description"]

@@ -35,7 +35,7 @@ def walk(entries: list[dict]):
 
 async def test_commands_respect_discord_limits(payloads: list[dict]) -> None:
     assert command_errors(payloads) == []
-    assert len(payloads) == 8
+    assert len(payloads) == 9
 
 
 async def test_default_names_are_ascii_and_every_name_is_localized(payloads: list[dict]) -> None:

@@ -67,6 +67,19 @@ def test_token_from_dotenv_and_other_settings(tmp_path: Path) -> None:
         BotConfig.from_env(environ={"LOG_LEVEL": "loud"}, env_file=env_file)
 
 
+def test_shard_settings(tmp_path: Path) -> None:
+    token = make_token(123456789012345678)
+    assert config_from(tmp_path, DISCORD_TOKEN=token).served_shards == (0,)
+    config = config_from(tmp_path, DISCORD_TOKEN=token, BOT_SHARD_COUNT="4", BOT_SHARD_IDS="3, 1")
+    assert config.shard_count == 4 and config.served_shards == (1, 3)
+    assert config_from(tmp_path, DISCORD_TOKEN=token, BOT_SHARD_COUNT="3").served_shards == (0, 1, 2)
+    for environ, problem in [({"BOT_SHARD_IDS": "1"}, "needs BOT_SHARD_COUNT"),
+                             ({"BOT_SHARD_COUNT": "0"}, "BOT_SHARD_COUNT"),
+                             ({"BOT_SHARD_COUNT": "2", "BOT_SHARD_IDS": "2"}, "between 0 and 1")]:
+        with pytest.raises(ConfigError, match=problem):
+            config_from(tmp_path, DISCORD_TOKEN=token, **environ)
+
+
 def test_main_exits_non_zero_with_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(bot.config, "project_dir", lambda: tmp_path)  # no .env there
@@ -118,8 +131,8 @@ async def test_sync_subcommand_registers_commands_and_exits(fake_discord: FakeDi
     code = await asyncio.to_thread(bot_main.main, ["sync", "--guild", str(guild)])
     assert code == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"8 commands synced on server {guild}") and fake_discord.token not in out
-    assert len(fake_discord.rest.guild_commands[guild]) == 8 and fake_discord.rest.global_commands == []
+    assert out.startswith(f"9 commands synced on server {guild}") and fake_discord.token not in out
+    assert len(fake_discord.rest.guild_commands[guild]) == 9 and fake_discord.rest.global_commands == []
     assert fake_discord.gateway.count("connect") == 0  # REST only, no gateway session
 
 

@@ -1,5 +1,6 @@
 """Admin commands, each checked on the bot's side: /recharger (reload data/ or import an uploaded
-edition file), /stats, and the owner's text command !sync."""
+edition file), /versions (the data versions, or roll back to one), /stats, and the owner's text
+command !sync."""
 
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ class Admin(commands.Cog):
                 await send_ephemeral(interaction, W.t("file_unreadable", lang, name=fichier.filename,
                                                       reason=type(exc).__name__))
                 return
-            report = await self.bot.service.import_file(fichier.filename, content)
+            report = await self.bot.service.import_file(fichier.filename, content,
+                                                        author=f"user {interaction.user.id}")
         log.info("data %s by user %s (%s): %s", "import of " + fichier.filename if fichier else "reload",
                  interaction.user.id, "ok" if report.ok else "refused", report.render("en").replace("\n", " | "))
         await self.send_report(interaction, report, lang)
@@ -59,6 +61,10 @@ class Admin(commands.Cog):
             summary = report.summary
             title = W.t("reload_unchanged" if summary is None or summary.empty else "reload_ok", lang)
             lines = summary.render(lang).split("\n") if summary is not None else []
+            if report.notice:
+                lines.append(report.notice)
+            if report.version is not None:
+                lines.append(W.t("data_version", lang, number=report.version.number, hash=report.version.short_hash))
             await interaction.followup.send(embed=text_embed(title, lines), ephemeral=True)
             return
         title = W.t("reload_failed", lang, count=len(report.errors))
@@ -80,7 +86,31 @@ class Admin(commands.Cog):
         if years:
             lines.append(W.t("stats_editions", lang, count=len(years), first=years[0], last=years[-1]))
         lines.append(W.t("stats_discord", lang, servers=len(self.bot.guilds), latency=round(self.bot.latency * 1000)))
+        served, latest = self.bot.service.version, await self.bot.service.store_version()
+        if served is not None:
+            lines.append(W.t("stats_version", lang, number=served.number, hash=served.short_hash,
+                             shards=", ".join(map(str, self.bot.served_shards))))
+        if latest is not None and latest != served:
+            lines.append(W.t("stats_store_version", lang, number=latest.number, hash=latest.short_hash))
         await interaction.followup.send(embed=text_embed(W.t("stats_title", lang), lines), ephemeral=True)
+
+    @app_commands.command(name=W.name("versions"), description=W.description("versions"))
+    @app_commands.rename(restaurer=W.name("versions", "restaurer"))
+    @app_commands.describe(restaurer=W.description("versions", "restaurer"))
+    @admin_only()
+    async def versions(self, interaction: discord.Interaction,
+                       restaurer: app_commands.Range[int, 1] | None = None) -> None:
+        lang = interaction_lang(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if restaurer is not None:
+            report = await self.bot.service.rollback(restaurer)
+            log.info("data rollback to version %s by user %s: %s", restaurer, interaction.user.id,
+                     report.render("en").replace("\n", " | "))
+            await self.send_report(interaction, report, lang)
+            return
+        history = await self.bot.service.history(limit=15)
+        lines = [f"`{info.line().strip()}`" for info in history] or [W.t("versions_none", lang)]
+        await interaction.followup.send(embed=text_embed(W.t("versions_title", lang), lines), ephemeral=True)
 
     @commands.command(name="sync", hidden=True)
     @commands.is_owner()

@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Hashable
 
 from rapidfuzz import fuzz
@@ -36,6 +36,7 @@ from .engine import Answer, Conversations, Engine, Query
 from .engine.normalize import fold
 from .knowledge import Knowledge
 from .follow import Follower
+from .leases import ShardLeases
 from .loader import DataErrors
 from .store import ChangeSummary, QueryStats, Store
 from .texts import texts
@@ -90,6 +91,7 @@ class BarometreService:
         self.log_queries = log_queries
         self._refresh_lock = asyncio.Lock()
         self._follower: Follower | None = None
+        self._leases: ShardLeases | None = None
 
     @classmethod
     async def open(cls, settings: Settings | None = None, *, log_queries: bool = True,
@@ -116,7 +118,17 @@ class BarometreService:
             self._follower = Follower(self.store, self.refresh, self.settings.poll_seconds)
             self._follower.start()
 
+    async def hold_shards(self, shard_ids: Sequence[int], on_lost: Callable[[], Any] | None = None) -> None:
+        """Take the lease of these Discord shards in the store, waiting as a standby while another
+        process holds them; kept until `close()`. `on_lost` is called if the lease is lost."""
+        if self._leases is None:
+            self._leases = ShardLeases(self.store, shard_ids, on_lost=on_lost)
+        await self._leases.acquire()
+
     async def close(self) -> None:
+        if self._leases is not None:
+            await self._leases.release()
+            self._leases = None
         if self._follower is not None:
             await self._follower.stop()
             self._follower = None
@@ -236,6 +248,10 @@ class BarometreService:
 
     async def history(self, limit: int | None = 10) -> list[VersionInfo]:
         return await self.store.versions.history(limit)
+
+    async def store_version(self) -> VersionInfo | None:
+        """The store's current data version (the one this process serves, or about to)."""
+        return await self.store.versions.current()
 
     async def _change(self, change: Awaitable[Commit]) -> ReloadReport:
         try:

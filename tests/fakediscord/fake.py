@@ -186,9 +186,11 @@ class FakeDiscord:
         mentions_bot: bool = False,
         mention_everyone: bool = False,
         direct: bool = False,
+        shard: int | None = None,
     ) -> dict[str, Any]:
         """A MESSAGE_CREATE from a user; with mentions_bot the content starts with the bot's mention;
-        direct: a direct message from `member` to the bot."""
+        direct: a direct message from `member` to the bot; shard: to the sessions of that shard id
+        (default: the guild's shard, as Discord routes it)."""
         author = self.world.member if direct else author or self.world.member
         mentions = [self.world.bot] if mentions_bot else []
         if mentions_bot:
@@ -203,7 +205,7 @@ class FakeDiscord:
             mention_everyone=mention_everyone,
         )
         self.rest.messages[int(message["id"])] = message
-        await self.gateway.dispatch("MESSAGE_CREATE", message)
+        await self.gateway.dispatch("MESSAGE_CREATE", message, shard)
         return message
 
     async def wait_for_reply(self, message: dict[str, Any] | int, timeout: float = 10.0) -> Sent:
@@ -296,13 +298,14 @@ class FakeDiscord:
 
     async def slash(self, name: str, options: dict[str, Any] | None = None, *, user: p.FakeUser | None = None,
                     channel_id: int | None = None, member_permissions: int | None = None,
-                    locale: str = "fr") -> InteractionHandle:
-        """Run /name with options (by default name; Upload values for attachment options)."""
+                    locale: str = "fr", shard: int | None = None) -> InteractionHandle:
+        """Run /name with options (by default name; Upload values for attachment options); shard: sent
+        to the sessions of that shard id (default: the guild's shard)."""
         data = self._command_data(name, options or {}, None)
         record = self._interaction(APPLICATION_COMMAND, data, user=user, channel_id=channel_id,
                                    member_permissions=member_permissions, locale=locale)
         handle = InteractionHandle(self, record, mark=len(self.sent.items))
-        await self.gateway.dispatch("INTERACTION_CREATE", record.payload)
+        await self.gateway.dispatch("INTERACTION_CREATE", record.payload, shard)
         return handle
 
     async def autocomplete(self, name: str, options: dict[str, Any], focused: str, *,

@@ -24,8 +24,15 @@ INVALID_SESSION, HELLO, HEARTBEAT_ACK = 9, 10, 11
 class Session:
     id: str
     intents: int
+    shard: tuple[int, int] = (0, 1)  # (shard id, shard count) from IDENTIFY
     seq: int = 0
     log: list[dict[str, Any]] = field(default_factory=list)  # every dispatched event, for replay
+    connection: Connection | None = None
+
+    def receives(self, guild_id: int | None) -> bool:
+        """Whether a guild's events go to this session (Discord's rule; direct messages: shard 0)."""
+        shard_id, count = self.shard
+        return (guild_id >> 22) % count == shard_id if guild_id is not None else shard_id == 0
 
 
 @dataclass
@@ -45,7 +52,9 @@ class GatewayEvent:
 
 
 class Gateway:
-    """One bot session at a time (no sharding). Dispatches are logged so RESUME can replay them."""
+    """Bot sessions, one per IDENTIFY (a shard each: a guild's events go to the sessions of its shard,
+    as Discord routes them; two sessions of one shard both get them). Dispatches are logged per
+    session so RESUME can replay them. `session` / `connection` are the latest identified."""
 
     def __init__(
         self,
@@ -61,10 +70,21 @@ class Gateway:
         self._guild_payloads = guild_payloads
         self._members_chunk = members_chunk
         self._resume_url = resume_url
-        self.session: Session | None = None
-        self.connection: Connection | None = None
+        self.sessions: list[Session] = []
         self.events = Recorder()  # GatewayEvent, in order
         self._lock = asyncio.Lock()
+
+    @property
+    def session(self) -> Session | None:
+        return self.sessions[-1] if self.sessions else None
+
+    @property
+    def connection(self) -> Connection | None:
+        return self.session.connection if self.session else None
+
+    def live_sessions(self, shard_id: int | None = None) -> list[Session]:
+        """Sessions with a connection now (of one shard id)."""
+        return [s for s in self.sessions if s.connection is not None and (shard_id is None or s.shard[0] == shard_id)]
 
     # -- counts tests read ------------------------------------------------------------------------
     def count(self, op: int | str) -> int:
@@ -86,8 +106,9 @@ class Gateway:
         except (ConnectionResetError, asyncio.CancelledError):
             pass
         finally:
-            if self.connection is conn:
-                self.connection = None
+            for session in self.sessions:
+                if session.connection is conn:
+                    session.connection = None
             await self.events.add(GatewayEvent("disconnect", {"close_code": ws.close_code}))
         return ws
 
@@ -111,28 +132,33 @@ class Gateway:
             }
             if data.get("nonce"):
                 chunk["nonce"] = data["nonce"]
-            await self.dispatch("GUILD_MEMBERS_CHUNK", chunk)
+            async with self._lock:
+                for session in self.sessions:
+                    if session.connection is conn:
+                        await self._dispatch_to(session, "GUILD_MEMBERS_CHUNK", chunk)
 
     async def _identify(self, conn: Connection, data: dict[str, Any]) -> None:
         if data.get("token") != self.token:
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             return
+        shard = data.get("shard") or [0, 1]
         async with self._lock:
-            self.session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)))
-            self.connection = conn
+            session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)),
+                              shard=(int(shard[0]), int(shard[1])), connection=conn)
+            self.sessions.append(session)
             conn.ready = True
-            await self._dispatch_locked("READY", self._ready_payload(self.session))
-            for guild in self._guild_payloads():
-                await self._dispatch_locked("GUILD_CREATE", guild)
+            await self._dispatch_to(session, "READY", {**self._ready_payload(session), "shard": list(session.shard)})
+            for guild in self._guild_payloads():  # every guild, whatever its shard: tests may route by hand
+                await self._dispatch_to(session, "GUILD_CREATE", guild)
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
         async with self._lock:
-            session = self.session
-            if data.get("token") != self.token or session is None or data.get("session_id") != session.id:
+            session = next((s for s in self.sessions if s.id == data.get("session_id")), None)
+            if data.get("token") != self.token or session is None:
                 await self._send(conn, {"op": INVALID_SESSION, "d": False})
                 return
             seq = data.get("seq") or 0
-            self.connection = conn
+            session.connection = conn
             conn.resumed = conn.ready = True
             for event in session.log:
                 if event["s"] > seq:
@@ -142,26 +168,30 @@ class Gateway:
             await self.events.add(GatewayEvent("resumed", {"replayed_after": seq}))
 
     # -- what tests call --------------------------------------------------------------------------
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a DISPATCH now, or keep it for the RESUME when the client is not connected."""
+    async def dispatch(self, event: str, data: dict[str, Any], shard: int | None = None) -> None:
+        """Send a DISPATCH to the sessions of its guild's shard (or of shard id `shard`) now, or keep it
+        for the RESUME when a client is not connected."""
         async with self._lock:
-            await self._dispatch_locked(event, data)
+            if not self.sessions:
+                raise RuntimeError("no gateway session: the client has not identified yet")
+            guild_id = int(data["guild_id"]) if data.get("guild_id") else None
+            for session in self.sessions:
+                if session.shard[0] == shard if shard is not None else session.receives(guild_id):
+                    await self._dispatch_to(session, event, data)
 
-    async def _dispatch_locked(self, event: str, data: dict[str, Any]) -> None:
-        if self.session is None:
-            raise RuntimeError("no gateway session: the client has not identified yet")
-        self.session.seq += 1
-        payload = {"op": DISPATCH, "t": event, "s": self.session.seq, "d": data}
-        self.session.log.append(payload)
-        if self.connection is not None and self.connection.ready:
-            await self._send(self.connection, payload)
+    async def _dispatch_to(self, session: Session, event: str, data: dict[str, Any]) -> None:
+        session.seq += 1
+        payload = {"op": DISPATCH, "t": event, "s": session.seq, "d": data}
+        session.log.append(payload)
+        if session.connection is not None and session.connection.ready:
+            await self._send(session.connection, payload)
 
     async def drop(self) -> None:
         """Cut the current connection without a close frame (as a network failure would)."""
         conn = self.connection
-        if conn is None:
+        if conn is None or self.session is None:
             raise RuntimeError("no gateway connection to drop")
-        self.connection = None
+        self.session.connection = None
         transport = conn.request.transport
         if transport is not None:
             transport.abort()
@@ -173,9 +203,10 @@ class Gateway:
             await self._send(self.connection, {"op": RECONNECT, "d": None})
 
     async def close(self) -> None:
-        conn, self.connection = self.connection, None
-        if conn is not None and not conn.ws.closed:
-            await conn.ws.close()
+        for session in self.sessions:
+            conn, session.connection = session.connection, None
+            if conn is not None and not conn.ws.closed:
+                await conn.ws.close()
 
     @staticmethod
     async def _send(conn: Connection, payload: dict[str, Any]) -> None:
