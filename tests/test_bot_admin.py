@@ -114,7 +114,7 @@ async def test_versions_for_admins(fake_discord: FakeDiscord, bot: BarometreBot)
     refused = await (await fake_discord.slash("versions", user=fake_discord.world.member)).response()
     assert refused.ephemeral and "réservée" in refused.content
     listing = (await (await fake_discord.slash("versions", user=admin)).response()).embeds[0]
-    assert listing["title"].startswith("Versions des données") and "   1  " in listing["description"]
-    assert "folder" in listing["description"]
+    assert listing["title"].startswith("Versions des données")
+    assert listing["description"].startswith("`1  ") and "folder" in listing["description"]
     unknown = (await (await fake_discord.slash("versions", {"restaurer": 99}, user=admin)).response()).embeds[0]
     assert unknown["title"].startswith("Données refusées") and "no version 99" in unknown["description"]

@@ -66,7 +66,7 @@ async def test_every_change_is_a_version_with_the_files_and_a_hash(store: Store,
     assert not same.changed and same.version.number == 2  # no change, no new version
     history = await versions.history()
     assert [v.number for v in history] == [2, 1]
-    assert "upload 2019.yaml by admin 42" in history[0].line() and "1 edition added" in history[0].line()
+    assert "upload 2019.yaml by admin 42" in history[0].line() and "(edition +1, " in history[0].line()
 
 
 async def test_a_start_never_rolls_a_newer_store_back(store: Store, mini_data: Path) -> None:

@@ -464,10 +464,11 @@ def _short(summary: ChangeSummary) -> str:
     if summary.empty:
         return "no change"
     counts: dict[str, int] = {}
+    marks = {"added": "+", "removed": "-", "changed": "~"}
     for change in summary.changes:
-        key = f"{change.kind} {change.action}"
+        key = f"{change.kind} {marks.get(change.action, '?')}"
         counts[key] = counts.get(key, 0) + 1
-    return ", ".join(f"{n} {key}" for key, n in counts.items())
+    return ", ".join(f"{key}{n}" for key, n in counts.items())  # e.g. "edition +1, score ~2"
 
 
 def _conflict_line(directory: Path, names: list[str], history: list[DataVersion], base: DataFolder | None) -> str:
