@@ -1,7 +1,7 @@
 """Shared fixtures: the project's data folder, a small writable copy of it, and stores.
 
 Stores run on SQLite always and on PostgreSQL too when TEST_DATABASE_URL is set (environment or .env;
-each PostgreSQL test starts and ends with the tables dropped). Test modules add their own fixtures
+each PostgreSQL test starts and ends with every table dropped). Test modules add their own fixtures
 in their files.
 """
 
@@ -17,11 +17,12 @@ from typing import Any
 
 import pytest
 from dotenv import dotenv_values
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
-from sqlmodel import SQLModel
 
 from barometre_data.config import async_database_url
-from barometre_data.store import ALL_TABLES, Store
+from barometre_data.store import Store
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_DIR / "data"
@@ -33,11 +34,17 @@ def run_sync(coroutine: Coroutine[Any, Any, Any]) -> Any:
         return pool.submit(asyncio.run, coroutine).result()
 
 
+def _drop_everything(connection: Connection) -> None:
+    tables = MetaData()
+    tables.reflect(connection)  # the store's tables, Alembic's version table, whatever a test made
+    tables.drop_all(connection)
+
+
 async def _drop_tables(url: str) -> None:
     engine = create_async_engine(url)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(SQLModel.metadata.drop_all, tables=[t.__table__ for t in ALL_TABLES])
+            await connection.run_sync(_drop_everything)
     finally:
         await engine.dispose()
 

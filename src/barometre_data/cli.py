@@ -6,6 +6,7 @@
     barometre data history         the data versions (newest first)
     barometre data rollback N      a new version holding the files of version N
     barometre data export DIR      the current version's files, as a data folder
+    barometre db upgrade|current   migrate the schema (as every start does) / show its revision
     barometre ask "QUESTION" [--json]   one answer
     barometre chat [--json]        a conversation (one question per line when stdin is not a terminal)
 
@@ -27,9 +28,10 @@ from pathlib import Path
 
 
 from .config import Settings, async_database_url
+from .errors import StartupError
 from .knowledge import Count, Edition, Knowledge, Score, TextList
 from .loader import VOCABULARY_FILE, DataErrors, LoadResult, load_dir
-from . import chat
+from . import chat, migrate
 from .store import ChangeSummary, Store
 from .texts import texts
 
@@ -275,6 +277,32 @@ async def facts(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- db
+
+def _configure_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("upgrade", "current"),
+                        help="upgrade: bring the schema to the newest revision (also done at every start); "
+                             "current: print the database's revision and the newest one")
+
+
+async def db(args: argparse.Namespace, settings: Settings) -> int:
+    store = await Store.open(settings.database_url, autoload=False, upgrade=args.action == "upgrade")
+    try:
+        revision = await store.schema_revision()
+    finally:
+        await store.close()
+    newest = migrate.head()
+    if args.action == "current":
+        state = "newest" if revision == newest else f"newest is {newest}"
+        print(f"schema revision: {revision or 'none'} ({state})")
+        return 0 if revision == newest else 1
+    if store.migrated:
+        print(f"schema upgraded to {revision} (applied: {', '.join(store.migrated)})")
+    else:
+        print(f"schema already at the newest revision ({revision})")
+    return 0
+
+
 # --------------------------------------------------------------------------- entry point
 
 SUBCOMMANDS: dict[str, Subcommand] = {
@@ -282,6 +310,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "load": Subcommand("validate the data files and import them into the store", _configure_load, load),
     "facts": Subcommand("list what the store holds, edition by edition", _configure_facts, facts),
     "data": Subcommand("data versions: history, rollback VERSION, export DIR", _configure_data, data),
+    "db": Subcommand("the database schema: upgrade it (as every start does) or show its revision",
+                     _configure_db, db),
     "ask": Subcommand("answer one question", chat.configure_ask, chat.ask),
     "chat": Subcommand("a conversation on the terminal (one question per line when piped)",
                        chat.configure_chat, chat.chat),
@@ -312,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
         for error in exc.errors:
             print(error, file=sys.stderr)
         return 1
+    except StartupError as exc:  # a setting or the database: one line, no traceback
+        print(f"barometre: {exc}", file=sys.stderr)
+        return exc.exit_status
     return int(status)
 
 

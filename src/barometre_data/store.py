@@ -1,6 +1,6 @@
 """The store: an async SQL database (SQLite file by default, PostgreSQL via DATABASE_URL).
 
-    store = await Store.open()                  # creates the tables; fills an empty store from data/
+    store = await Store.open()                  # migrates the schema; fills an empty store from data/
     summary = await store.import_data(load_dir("data"))   # one transaction; only what changed
     knowledge = await store.knowledge()         # the snapshot the engine reads
     await store.log_query("qui a gagné ?", found=True, intent="laureate", lang="fr")
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, func
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -31,6 +31,7 @@ from .config import Settings, async_database_url
 from .engine.normalize import fold
 from .knowledge import Knowledge
 from .loader import LoadResult
+from .migrate import current_revision, migrate
 from .texts import texts
 from .versions import VERSION_TABLES, VersionInfo, Versions
 from .models import (
@@ -238,13 +239,17 @@ class Store:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
         self.versions = Versions(self)
+        self.migrated: list[str] = []  # the schema revisions this open applied
 
     # ---- life cycle
 
     @classmethod
     async def open(cls, url: str | None = None, *, data_dir: str | Path | None = None,
-                   autoload: bool = True) -> "Store":
+                   autoload: bool = True, upgrade: bool = True) -> "Store":
         """Open (and create) the database at `url` (default: DATABASE_URL, else barometre.db).
+
+        With `upgrade` (always, but for `barometre db current`), the schema is brought to the newest
+        revision first; a database this version cannot use raises `errors.SchemaError`.
 
         With `autoload`, a store that holds no edition is filled from `data_dir` (default:
         BAROMETRE_DATA_DIR, else <project>/data); invalid data raises `loader.DataErrors`.
@@ -252,7 +257,8 @@ class Store:
         settings = Settings.from_env() if url is None or (autoload and data_dir is None) else None
         store = cls(_create_engine(async_database_url(url) if url else settings.database_url))
         try:
-            await store._create_tables()
+            if upgrade:
+                await store._create_tables()
             if autoload and not await store.has_data():
                 directory = Path(data_dir) if data_dir is not None else settings.data_dir
                 await store._fill(directory)
@@ -261,19 +267,14 @@ class Store:
             raise
         return store
 
-    async def _create_tables(self, attempts: int = 5) -> None:
-        """Create the missing tables. Several processes may start on one new database at once: the
-        one that loses the race sees "already exists", waits a moment, and finds the tables there."""
-        for attempt in range(attempts):
-            try:
-                async with self.engine.begin() as connection:
-                    await connection.run_sync(SQLModel.metadata.create_all,
-                                              tables=[t.__table__ for t in ALL_TABLES])
-                return
-            except (OperationalError, ProgrammingError, IntegrityError):
-                if attempt == attempts - 1:
-                    raise
-                await asyncio.sleep(0.2 * (attempt + 1))
+    async def _create_tables(self) -> None:
+        """Create or upgrade the tables: the Alembic revisions, under a lock so that several processes
+        starting on one database migrate it once (`migrate.py`)."""
+        self.migrated = await migrate(self.engine)
+
+    async def schema_revision(self) -> str | None:
+        """The database's schema revision (None: no revision, an empty or pre-migration database)."""
+        return await current_revision(self.engine)
 
     @classmethod
     async def from_settings(cls, settings: Settings, *, autoload: bool = True) -> "Store":
