@@ -86,6 +86,31 @@ def test_load_of_the_project_data_reports_every_edition(store_url: str, capsys: 
     assert "… et" not in out  # --all lists everything
 
 
+def test_data_history_rollback_and_export(store_url: str, mini_data: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert barometre("load", str(mini_data), url=store_url) == 0
+    path = mini_data / "2020.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("channel: telephone, value: 81",
+                                                            "channel: telephone, value: 88"), encoding="utf-8")
+    assert barometre("load", str(mini_data), url=store_url) == 0
+    capsys.readouterr()
+    assert barometre("data", "history", url=store_url) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and lines[1].split()[0] == "2" and "load " in lines[1] and "score ~1" in lines[1]
+
+    assert barometre("data", "rollback", "1", "--lang", "en", url=store_url) == 0
+    out = capsys.readouterr().out
+    assert "Scores: 1 changed" in out and "Data served: version 3 (" in out
+    assert barometre("data", "rollback", "9", url=store_url) == 1
+    assert "no version 9" in capsys.readouterr().err
+
+    export = tmp_path / "export"
+    assert barometre("data", "export", str(export), url=store_url) == 0
+    assert "version 3" in capsys.readouterr().out and "value: 81" in (export / "2020.yaml").read_text(encoding="utf-8")
+    assert barometre("load", str(export), url=store_url) == 0
+    assert capsys.readouterr().out.startswith("Aucun changement")
+
+
 def test_facts_of_one_edition(store_url: str, mini_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     barometre("load", str(mini_data), url=store_url)
     capsys.readouterr()

@@ -39,7 +39,7 @@ def render(answer: Answer, as_json: bool) -> str:
 
 
 async def ask(args: argparse.Namespace, settings: Settings) -> int:
-    service = await BarometreService.open(settings, log_queries=False)
+    service = await BarometreService.open(settings, log_queries=False, follow=False)  # one answer: nothing to follow
     try:
         answer = await service.ask(args.question, CONVERSATION)
         print(render(answer, args.json))
