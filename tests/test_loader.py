@@ -212,6 +212,21 @@ CASES = [
          edit(lambda d: d["categories"][2].update(max=25000)),
          "2020.yaml", "categories[2]",
          'population …-25000 overlaps categories[1] ("villes-20000-49999", 20000-49999) on 20000-25000'),
+    Case("an approximate value without a value",
+         edit(lambda d: d["scores"].append({"subject": "kind", "kind": "villes", "approx": True, "note": "x",
+                                            "source": SOURCE})),
+         "2020.yaml", "scores[12]", "approx: true qualifies a value: write the value, or remove approx"),
+    Case("a derived rank without its English rule",
+         edit(lambda d: d["awards"][0].update(rank=1, derived=True, rule="lu dans « devant »")),
+         "2020.yaml", "awards[0]", "a derived value needs its rule in English too (rule_en: ...)"),
+    Case("one structure's score by channel given twice",
+         edit(lambda d: d["scores"].extend([{"subject": "structure", "structure": "CCAS de la ville de Saumur",
+                                             "channel": "telephone", "value": v, "source": SOURCE} for v in (80, 81)])),
+         "2020.yaml", "scores[13]", "the same score as scores[12] (structure CCAS de la ville de Saumur, telephone)"),
+    Case("a structure's score by an unknown channel",
+         edit(lambda d: d["scores"].append({"subject": "structure", "structure": "CCAS de la ville de Saumur",
+                                            "channel": "telefone", "value": 80, "source": SOURCE})),
+         "2020.yaml", "scores[12].channel", 'unknown channel "telefone" (did you mean "telephone"?)'),
     Case("unknown key in the vocabulary",
          edit(lambda d: d["channels"]["telephone"].update(fre="téléphone"), name="synonyms.yaml"),
          "synonyms.yaml", "channels.telephone.fre", 'unknown key (did you mean "fr"?)'),
@@ -388,3 +403,41 @@ def test_a_band_asked_finds_the_category_that_holds_it(data_dir: Path) -> None:
     for year, e in knowledge.editions.items():
         for c in e.category_list:
             assert c.bounded == bool(re.search(r"\d", c.label)), (year, c.label)
+
+
+def test_the_new_research_is_in_the_data(data_dir: Path) -> None:
+    editions = load_dir(data_dir).knowledge().editions
+    # 2014: a ceremony, a podium of seven names without category or rank, the best town
+    e2014 = editions[2014]
+    assert e2014.presentation.date == "2014-10-14" and e2014.structures_audited.value == 170
+    assert len(e2014.awards) == 7 and all(a.category is None and a.rank is None for a in e2014.awards)
+    [best] = [s for s in e2014.scores if s.standing == "best"]
+    assert (best.subject, best.target, best.value) == ("structure", "Craponne", 90.8)
+    # 2015: the scores by kind of structure
+    kinds = {s.target: s.value for s in editions[2015].scores if s.subject == "kind"}
+    assert kinds == {"villes": 67.2, "intercommunalites": 65, "departements": 63.7}
+    # 2016: Belfort 2nd as printed, Cannes 1st and Narbonne 3rd read from "derrière" / "devant"
+    band = {a.structure.name: a for a in editions[2016].awards if a.category == "villes-50000-100000"}
+    assert {n: (a.rank, a.derived) for n, a in band.items()} == {
+        "Cannes": (1, True), "Belfort": (2, False), "Narbonne": (3, True)}
+    assert all(a.rule and a.rule_en for a in band.values() if a.derived)
+    # 2017: one structure's scores by channel
+    by_channel = {s.channel: s.value for s in editions[2017].scores
+                  if s.subject == "structure" and s.target == "Département de Maine-et-Loire" and s.channel}
+    assert by_channel == {"telephone": 87, "site-internet": 84, "accueil-physique": 81, "reseaux-sociaux": 75,
+                          "e-mail": 72}
+    # 2019: channel values derived from 2020's changes; "stable" ones approximate and not rankable
+    derived = {s.target: (s.value, s.approx) for s in editions[2019].scores if s.subject == "channel" and s.derived}
+    assert derived == {"courrier": (56, False), "e-mail": (71, False), "site-internet": (66, False),
+                       "telephone": (81, True), "reseaux-sociaux": (72, True)}
+    courrier = next(s for s in editions[2019].scores if s.target == "courrier")
+    assert "point de tension" in courrier.note and courrier.rule_en
+    assert not any("canal" in gap for gap in editions[2019].gaps)
+    assert [s.target for s in editions[2019].scores if s.subject == "channel" and s.rankable] == \
+        ["courrier", "e-mail", "site-internet"]
+    # every French note has its English twin, every derived value its English rule
+    for year, e in editions.items():
+        for entry in (*e.scores, *e.awards):
+            assert not entry.note or entry.note_en, (year, entry)
+            assert not entry.derived or entry.rule_en, (year, entry)
+        assert not e.completeness_note or e.completeness_note_en, year

@@ -25,6 +25,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 from .config import Settings, async_database_url
@@ -166,6 +167,12 @@ def _number(value: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
+def _hosts(sources: tuple[str, ...]) -> str:
+    """The sites a fact comes from, in short: "[saumur-kiosque.com, afnor.org]"."""
+    hosts = dict.fromkeys(urlsplit(url).netloc.removeprefix("www.") for url in sources)
+    return f" [{', '.join(hosts)}]" if hosts else ""
+
+
 def _score_line(score: Score, knowledge: Knowledge, lang: str) -> str:
     words, vocabulary = texts("facts", lang), knowledge.vocabulary
     terms = {"channel": vocabulary.channels, "kind": vocabulary.kinds}.get(score.subject, vocabulary.subjects)
@@ -174,9 +181,13 @@ def _score_line(score: Score, knowledge: Knowledge, lang: str) -> str:
     name = term.label(lang) if term else key
     if score.subject in ("channel", "kind", "structure"):
         name = f"{words[score.subject]} {name}"
+    if score.subject == "structure" and score.channel:
+        channel = vocabulary.channels.get(score.channel)
+        name += f" · {words['channel']} {channel.label(lang) if channel else score.channel}"
     parts = []
     if score.value is not None:
-        parts.append(_number(score.value, lang) + ("/100" if score.unit == "/100" else " %"))
+        parts.append((f"{words['approx']} " if score.approx else "") + _number(score.value, lang)
+                     + ("/100" if score.unit == "/100" else " %"))
     if score.change is not None:
         parts.append(f"{'+' if score.change > 0 else ''}{_number(score.change, lang)}")
     if score.trend:
@@ -204,8 +215,9 @@ def render_edition(edition: Edition, knowledge: Knowledge, lang: str = "fr") -> 
     def line(label: str, text: str, indent: str = "  ") -> None:
         lines.append(f"{indent}{label}{sep}{text}")
 
-    line(words["completeness"], edition.completeness
-         + (f" ({edition.completeness_note})" if edition.completeness_note else ""))
+    completeness_note = edition.completeness_note_en if lang == "en" and edition.completeness_note_en \
+        else edition.completeness_note
+    line(words["completeness"], edition.completeness + (f" ({completeness_note})" if completeness_note else ""))
     for key in ("published", "presentation"):
         event = getattr(edition, key)
         if event is not None:
@@ -230,7 +242,7 @@ def render_edition(edition: Edition, knowledge: Knowledge, lang: str = "fr") -> 
     if edition.scores:
         line(words["scores"], str(len(edition.scores)))
         for score in edition.scores:
-            lines.append(f"    {_score_line(score, knowledge, lang)}")
+            lines.append(f"    {_score_line(score, knowledge, lang)}{_hosts(score.sources)}")
     if edition.awards:
         line(words["awards"], str(len(edition.awards)))
         for award in edition.awards:
@@ -241,12 +253,17 @@ def render_edition(edition: Edition, knowledge: Knowledge, lang: str = "fr") -> 
             text = award.structure.name + (f" ({where})" if where else "")
             if award.rank:
                 text += f", {words['rank']} {award.rank}"
+                if award.derived:
+                    rule = award.rule_en if lang == "en" and award.rule_en else award.rule
+                    text += f" [{words['derived']}{sep}{rule}]"
             if award.mention:
                 text += f", {words['mention']} « {award.mention} »" if lang == "fr" \
                     else f", {words['mention']} \"{award.mention}\""
-            lines.append(f"    {label}{sep}{text}")
+            lines.append(f"    {label}{sep}{text}{_hosts(award.sources)}")
     if edition.facts:
         line(words["facts"], str(len(edition.facts)))
+        for fact in edition.facts:
+            lines.append(f"    • {fact.en if lang == 'en' and fact.en else fact.text}{_hosts(fact.sources)}")
     gaps = edition.gaps_en if lang == "en" and edition.gaps_en else edition.gaps
     if gaps:
         line(words["gaps"], " ; ".join(gaps) if lang == "fr" else "; ".join(gaps))

@@ -120,6 +120,9 @@ class Award:
     note: str | None = None
     sources: Sources = ()
     note_en: str | None = None
+    derived: bool = False  # the rank is read from the source's words ("derrière", "devant"), not printed
+    rule: str | None = None
+    rule_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,12 @@ class Score:
     sources: Sources = ()
     rule_en: str | None = None  # the rule in English
     channel: str | None = None  # the channel it is about: a channel score's target, or a structure's channel
+    approx: bool = False  # an approximate value (derived from "stable"): say "about", leave out of rankings
+
+    @property
+    def rankable(self) -> bool:
+        """A value that may take part in rankings and superlatives (not an approximation)."""
+        return self.value is not None and not self.approx
 
 
 @dataclass(frozen=True)
@@ -172,6 +181,7 @@ class Edition:
     gaps: tuple[str, ...] = ()
     gaps_en: tuple[str, ...] = ()
     category_list: tuple[Category, ...] = ()  # the categories with their details, in the edition's order
+    completeness_note_en: str | None = None
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.category_list if c.id == category_id), None)
@@ -324,7 +334,8 @@ def build_edition(doc: EditionFile) -> Edition:
                               category_label=labels.get(a.category) if a.category else None,
                               structure=from_entry(Structure, a))
                    for a in doc.awards)
-    scores = tuple(from_entry(Score, s, year=doc.year, target=s.channel or s.kind or s.structure)
+    scores = tuple(from_entry(Score, s, year=doc.year, target=getattr(s, s.subject, None)
+                              if s.subject in ("channel", "kind", "structure") else None)
                    for s in doc.scores)
     return from_entry(Edition, doc, categories=labels, category_list=categories, awards=awards, scores=scores)
 

@@ -426,10 +426,11 @@ def _check_edition(label: str, doc: EditionFile, vocabulary: VocabularyFile | No
     seen_scores: dict[tuple, int] = {}
     for i, score in enumerate(doc.scores):
         for field in ("channel", "kind", "structure"):
-            if getattr(score, field) is not None and field != score.subject:
+            by_channel = field == "channel" and score.subject == "structure"  # one structure's score by channel
+            if getattr(score, field) is not None and field != score.subject and not by_channel:
                 error(f"scores[{i}].{field}", f"a {score.subject} score takes no {field} "
                                               f"(remove it, or write subject: {field})")
-        if score.subject == "channel" and score.channel:
+        if score.subject in ("channel", "structure") and score.channel:
             known(f"scores[{i}].channel", "channel", score.channel, channels)
         if score.subject == "kind" and score.kind:
             known(f"scores[{i}].kind", "kind", score.kind, kinds)
@@ -437,10 +438,11 @@ def _check_edition(label: str, doc: EditionFile, vocabulary: VocabularyFile | No
             error(f"scores[{i}].structure", f'no award of the {doc.year} edition names the structure '
                                             f'"{score.structure}"' + suggestion(score.structure, award_names))
         target = getattr(score, score.subject, None) if score.subject in ("channel", "kind", "structure") else None
-        key = (score.subject, target)
+        key = (score.subject, target, score.channel)
         if key in seen_scores:
             error(f"scores[{i}]", f"the same score as scores[{seen_scores[key]}] ({score.subject}"
-                                  + (f" {target})" if target else ")"))
+                                  + (f" {target}" if target else "")
+                                  + (f", {score.channel})" if score.channel and score.channel != target else ")"))
         seen_scores.setdefault(key, i)
 
     seen_facts: dict[str, int] = {}

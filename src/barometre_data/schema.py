@@ -123,17 +123,15 @@ class CategoryLabel(Sourced):
         return self
 
 
-class AwardEntry(Sourced):
+class AwardEntry(Derivable):
     category: str | None = None  # category id, or null when the source does not say
     name: str
     kind: str | None = None  # a kind id of data/synonyms.yaml (ville, departement, ccas...)
     commune: str | None = None
     department: str | None = None
     region: str | None = None
-    rank: int | None = Field(default=None, ge=1, le=MAX_RANK)
+    rank: int | None = Field(default=None, ge=1, le=MAX_RANK)  # derived: true when read, not printed
     mention: str | None = None
-    note: str | None = None
-    note_en: str | None = None
 
 
 class ScoreEntry(Derivable):
@@ -146,12 +144,15 @@ class ScoreEntry(Derivable):
     change: float | None = Field(default=None, ge=-MAX_CHANGE, le=MAX_CHANGE)  # points vs the previous edition
     trend: Trend | None = None
     standing: Literal["best", "worst"] | None = None  # best / worst of its subject kind
+    approx: bool = False  # the value is approximate (derived from "stable"): said "about", never ranked
 
     @model_validator(mode="after")
     def _target(self) -> "ScoreEntry":
         needed = {"channel": "channel", "kind": "kind", "structure": "structure"}.get(self.subject)
         if needed and not getattr(self, needed):
             raise ValueError(f"a {self.subject} score needs the field {needed!r}")
+        if self.approx and self.value is None:
+            raise ValueError("approx: true qualifies a value: write the value, or remove approx")
         if self.value is None and self.change is None and self.trend is None and self.standing is None \
                 and not self.note:
             raise ValueError("a score needs a value, a change, a trend, a standing or a note")
@@ -171,6 +172,7 @@ class EditionFile(Strict):
     name: str
     completeness: Completeness
     completeness_note: str | None = None
+    completeness_note_en: str | None = None
     published: Event | None = None  # publication of the results
     presentation: Event | None = None  # ceremony / presentation of results
     structures_audited: Count | None = None
