@@ -88,9 +88,13 @@ class BotConfig:
         log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in _LOG_LEVELS:
             raise ConfigError(f"LOG_LEVEL: {log_level!r} is not one of {', '.join(_LOG_LEVELS)}.")
+        try:
+            data = Settings.from_env(environ=values, env_file=env_file)
+        except ValueError as exc:  # a malformed data-side setting (a time limit...)
+            raise ConfigError(f"{exc}.") from None
         return cls(
             token=token,
-            data=Settings.from_env(environ=values, env_file=env_file),
+            data=data,
             admin_ids=_ids("BOT_ADMIN_IDS", get("BOT_ADMIN_IDS")),
             channel_ids=_ids("BOT_CHANNEL_IDS", get("BOT_CHANNEL_IDS")),
             dev_guild_id=next(iter(dev_guild), None),

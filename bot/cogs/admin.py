@@ -67,6 +67,9 @@ class Admin(commands.Cog):
                 lines.append(W.t("data_version", lang, number=report.version.number, hash=report.version.short_hash))
             await interaction.followup.send(embed=text_embed(title, lines), ephemeral=True)
             return
+        if report.reason is not None:  # nothing wrong with the data (e.g. the database is away): one sentence
+            await interaction.followup.send(embed=text_embed(report.render(lang), [], ok=False), ephemeral=True)
+            return
         title = W.t("reload_failed", lang, count=len(report.errors))
         embed = text_embed(title, [f"• {error}" for error in report.errors], ok=False)
         files = []

@@ -14,6 +14,8 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_CONNECT_TIMEOUT = 5.0  # seconds to reach the database
+DEFAULT_STATEMENT_TIMEOUT = 30.0  # seconds for one statement
 
 
 def project_dir() -> Path:
@@ -51,6 +53,8 @@ class Settings:
     log_level: str = "INFO"
     project_dir: Path = _PACKAGE_DIR
     poll_seconds: float = 1.0  # SQLite: how often a running process checks for a new data version
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> "Settings":
@@ -68,6 +72,8 @@ class Settings:
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
             project_dir=root,
             poll_seconds=_seconds(get("BAROMETRE_POLL_SECONDS"), 1.0),
+            connect_timeout=_limit_seconds(values, "DATABASE_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT),
+            statement_timeout=_limit_seconds(values, "DATABASE_STATEMENT_TIMEOUT", DEFAULT_STATEMENT_TIMEOUT),
         )
 
 
@@ -77,3 +83,16 @@ def _seconds(raw: str | None, default: float) -> float:
     except ValueError:
         raise ValueError(f"BAROMETRE_POLL_SECONDS: {raw!r} is not a number of seconds") from None
     return value if value > 0 else default
+
+
+def _limit_seconds(values: Mapping[str, str], name: str, default: float) -> float:
+    raw = values.get(name)
+    if raw is None:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 < seconds < 86_400:
+        raise ValueError(f"{name} must be between 0 and 86400 seconds, got {raw!r}")
+    return seconds

@@ -14,7 +14,8 @@ Interface (stable; the bot codes against it):
     report = await service.rollback(12)                             # ReloadReport
     versions = await service.history()                             # [VersionInfo], newest first
     stats = await service.stats()
-    await service.close()
+    await service.flush()                                           # write the buffered query log now
+    await service.close()                                           # flushes the query log, closes the store
 
 The store is the one source of truth: every data change is a numbered version (`store.versions`), and
 each process follows it (`follow.Follower`: PostgreSQL NOTIFY, or a short timer on SQLite) and swaps
@@ -26,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, Hashable
 
 from rapidfuzz import fuzz
@@ -38,6 +39,7 @@ from .knowledge import Knowledge
 from .follow import Follower
 from .leases import ShardLeases
 from .loader import DataErrors
+from .querylog import LoggedQuery, QueryLogWriter, failure_reason
 from .store import ChangeSummary, QueryStats, Store
 from .texts import texts
 from .versions import Commit, VersionInfo
@@ -55,6 +57,11 @@ class ReloadReport:
     errors: list[str] = field(default_factory=list)
     version: VersionInfo | None = None  # the store's version after the change (or as it was)
     notice: str | None = None  # e.g. a data folder not taken in, and why
+    reason: str | None = None  # "database_away" when the store could not be reached (errors hold the French text)
+
+    @classmethod
+    def database_away(cls) -> "ReloadReport":
+        return cls(False, errors=[texts("reload", "fr")["database_away"]], reason="database_away")
 
     @classmethod
     def of(cls, commit: Commit) -> "ReloadReport":
@@ -62,6 +69,8 @@ class ReloadReport:
                    notice=commit.notice)
 
     def render(self, lang: str = "fr", limit: int = 20) -> str:
+        if self.reason == "database_away":
+            return texts("reload", lang)["database_away"]
         if self.ok:
             words = texts("reload", lang)
             lines = [self.summary.render(lang) if self.summary is not None else words["unchanged"]]
@@ -92,6 +101,8 @@ class BarometreService:
         self._refresh_lock = asyncio.Lock()
         self._follower: Follower | None = None
         self._leases: ShardLeases | None = None
+        # the query log is written in the background: answers never wait on the database
+        self.query_log = QueryLogWriter(store.log_queries)
 
     @classmethod
     async def open(cls, settings: Settings | None = None, *, log_queries: bool = True,
@@ -125,6 +136,10 @@ class BarometreService:
             self._leases = ShardLeases(self.store, shard_ids, on_lost=on_lost)
         await self._leases.acquire()
 
+    async def flush(self, timeout: float | None = None) -> bool:
+        """Write the buffered query log now (bounded by `timeout`); True when nothing is left."""
+        return await self.query_log.flush(timeout)
+
     async def close(self) -> None:
         if self._leases is not None:
             await self._leases.release()
@@ -132,7 +147,10 @@ class BarometreService:
         if self._follower is not None:
             await self._follower.stop()
             self._follower = None
-        await self.store.close()
+        try:
+            await self.query_log.close()  # write what it still buffers (bounded in time)
+        finally:
+            await self.store.close()
 
     @property
     def knowledge(self) -> Knowledge:
@@ -146,7 +164,7 @@ class BarometreService:
     async def ask(self, question: str, conversation: Hashable = None) -> Answer:
         state = self.conversations.get(conversation)
         answer = self._engine.answer(question, state)
-        await self._log(question, answer)
+        self._log(question, answer)
         return answer
 
     async def command(self, intent: str, conversation: Hashable = None, lang: str = "fr", **slots: Any) -> Answer:
@@ -159,13 +177,9 @@ class BarometreService:
         state = self.conversations.get(conversation)
         return self._engine.run(query, state)
 
-    async def _log(self, question: str, answer: Answer) -> None:
-        if not self.log_queries:
-            return
-        try:
-            await self.store.log_query(question[:500], answer.found, answer.intent, answer.lang)
-        except Exception:  # the answer matters more than its log line
-            log.exception("could not log the question")
+    def _log(self, question: str, answer: Answer) -> None:
+        if self.log_queries:
+            self.query_log.add(LoggedQuery.now(question, answer.found, answer.intent, answer.lang))
 
     # ------------------------------------------------------------------ choices (autocomplete, from memory)
     def _options(self, kind: str, lang: str) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -253,7 +267,10 @@ class BarometreService:
         """The store's current data version (the one this process serves, or about to)."""
         return await self.store.versions.current()
 
-    async def _change(self, change: Awaitable[Commit]) -> ReloadReport:
+    async def _change(self, change: Coroutine[Any, Any, Commit]) -> ReloadReport:
+        if not await self.store.reachable():  # refused at once, with a clear message
+            change.close()
+            return ReloadReport.database_away()
         try:
             commit = await change
         except DataErrors as exc:
@@ -261,6 +278,9 @@ class BarometreService:
         except LookupError:
             raise
         except Exception as exc:  # a database failure: nothing changed (one transaction)
+            if not await self.store.reachable():
+                log.warning("data change failed, nothing changed: %s", failure_reason(exc))
+                return ReloadReport.database_away()
             log.exception("data change failed")
             return ReloadReport(False, errors=[f"database: {type(exc).__name__}"])
         await self.refresh()
@@ -280,6 +300,7 @@ class BarometreService:
         return True
 
     async def stats(self, limit: int = 10) -> QueryStats:
+        await self.query_log.flush(timeout=1.0)  # include the questions just asked, when the database answers
         return await self.store.query_stats(limit)
 
 

@@ -16,22 +16,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func
+from sqlalchemy import event, func, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .config import Settings, async_database_url
+from .config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, Settings, async_database_url
 from .engine.normalize import fold
 from .knowledge import Knowledge
 from .loader import LoadResult
 from .migrate import current_revision, migrate
+from .querylog import LoggedQuery
 from .texts import texts
 from .versions import VERSION_TABLES, VersionInfo, Versions
 from .models import (
@@ -235,8 +237,9 @@ def _fields(fields: tuple[str, ...], old: Row, new: Row) -> tuple[str, ...]:
 class Store:
     """Owns the database engine. Create it with `await Store.open(...)`; close it with `await close()`."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> None:
         self.engine = engine
+        self.connect_timeout = connect_timeout
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
         self.versions = Versions(self)
         self.migrated: list[str] = []  # the schema revisions this open applied
@@ -245,7 +248,8 @@ class Store:
 
     @classmethod
     async def open(cls, url: str | None = None, *, data_dir: str | Path | None = None,
-                   autoload: bool = True, upgrade: bool = True) -> "Store":
+                   autoload: bool = True, upgrade: bool = True, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+                   statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT) -> "Store":
         """Open (and create) the database at `url` (default: DATABASE_URL, else barometre.db).
 
         With `upgrade` (always, but for `barometre db current`), the schema is brought to the newest
@@ -253,9 +257,12 @@ class Store:
 
         With `autoload`, a store that holds no edition is filled from `data_dir` (default:
         BAROMETRE_DATA_DIR, else <project>/data); invalid data raises `loader.DataErrors`.
+        Every connection attempt gives up after `connect_timeout` seconds and every statement after
+        `statement_timeout` seconds (PostgreSQL: on the client and on the server).
         """
         settings = Settings.from_env() if url is None or (autoload and data_dir is None) else None
-        store = cls(_create_engine(async_database_url(url) if url else settings.database_url))
+        store = cls(_create_engine(async_database_url(url) if url else settings.database_url,
+                                   connect_timeout, statement_timeout), connect_timeout)
         try:
             if upgrade:
                 await store._create_tables()
@@ -278,7 +285,8 @@ class Store:
 
     @classmethod
     async def from_settings(cls, settings: Settings, *, autoload: bool = True) -> "Store":
-        return await cls.open(settings.database_url, data_dir=settings.data_dir, autoload=autoload)
+        return await cls.open(settings.database_url, data_dir=settings.data_dir, autoload=autoload,
+                              connect_timeout=settings.connect_timeout, statement_timeout=settings.statement_timeout)
 
     async def _fill(self, directory: Path) -> None:
         commit = await self.versions.take_folder(directory)  # serialised: a process starting alongside waits
@@ -295,6 +303,16 @@ class Store:
         await self.close()
 
     # ---- data
+
+    async def reachable(self, timeout: float | None = None) -> bool:
+        """True when the database answers a trivial query within `timeout` seconds."""
+        try:
+            async with asyncio.timeout(self.connect_timeout if timeout is None else timeout):
+                async with self.engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 (unreachable, whatever the reason)
+            return False
+        return True
 
     async def has_data(self) -> bool:
         async with self._sessions() as session:
@@ -350,10 +368,16 @@ class Store:
 
     async def log_query(self, question: str, found: bool, intent: str | None = None,
                         lang: str | None = None) -> None:
-        entry = QueryLog(created_at=datetime.now(UTC), question=question, found=found,
-                         intent=intent, lang=lang)
-        async with self._sessions() as session, session.begin():
-            session.add(entry)
+        await self.log_queries([LoggedQuery(datetime.now(UTC), question, found, intent, lang)])
+
+    async def log_queries(self, entries: Sequence[LoggedQuery]) -> None:
+        """Write questions asked (one transaction; `querylog.QueryLogWriter` calls it in the background)."""
+        if not entries:
+            return
+        async with self.engine.begin() as connection:
+            await connection.execute(insert(QueryLog), [
+                {"created_at": e.created_at, "question": e.question, "found": e.found, "intent": e.intent,
+                 "lang": e.lang} for e in entries])
 
     async def query_stats(self, limit: int = 10) -> QueryStats:
         """Totals, and the unanswered questions asked most (same question = same words, any case/accents)."""
@@ -377,7 +401,15 @@ class Store:
 
 # --------------------------------------------------------------------------- SQL helpers
 
-def _create_engine(url: str) -> AsyncEngine:
+def _create_engine(url: str, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+                   statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT) -> AsyncEngine:
+    if url.startswith("postgresql+asyncpg"):
+        # asyncpg: `timeout` bounds connecting, `command_timeout` each statement on the client side (a
+        # frozen server), `statement_timeout` the same on the server side; pre-ping replaces connections
+        # a restarted server closed, and the pool wait is bounded too
+        return create_async_engine(url, pool_pre_ping=True, pool_timeout=connect_timeout, connect_args={
+            "timeout": connect_timeout, "command_timeout": statement_timeout,
+            "server_settings": {"statement_timeout": str(int(statement_timeout * 1000))}})
     engine = create_async_engine(url)
     if engine.dialect.name == "sqlite":
         database = engine.url.database
@@ -390,7 +422,7 @@ def _create_engine(url: str) -> AsyncEngine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; fewer disk syncs
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={int(statement_timeout * 1000)}")
             cursor.close()
     return engine
 
