@@ -4,8 +4,11 @@
     .venv/bin/python bench/known_failures.py --write    # rewrite the lists
     .venv/bin/python bench/known_failures.py --only accuracy --write
 
-Lists: the question sets' sidecars (tests/questions/<set>.known.yaml: turns failing alone, together or
-shuffled). Read the diff before committing: a turn that appears is a regression unless the change meant it.
+Lists (--only, repeatable):
+- accuracy: the question sets' sidecars, tests/questions/<set>.known.yaml (turns failing alone, together or
+  shuffled);
+- random: tests/random_input.known.yaml (random strings answered with found=true, by seed and index).
+Read the diff before committing: an entry that appears is a regression unless the change meant it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ def _load(name: str, filename: str):
 
 
 acc = _load("barometre_accuracy", "accuracy.py")
+rnd = _load("barometre_random_input", "random_input.py")
+LISTS = ("accuracy", "random")
 
 
 def accuracy_lists(runner, write: bool) -> None:
@@ -49,15 +54,33 @@ def accuracy_lists(runner, write: bool) -> None:
             acc.write_known(path, entries)
 
 
+def random_list(engine, write: bool) -> None:
+    known = rnd.load_known()
+    runs = [rnd.run_random(engine, seed) for seed in rnd.SEEDS]
+    for run in runs:
+        before = known.get(run.seed, set())
+        added, removed = sorted(set(run.offenders) - before), sorted(before - set(run.offenders))
+        print(f"{rnd.KNOWN_PATH.name} seed {run.seed}: {len(run.offenders)} offender(s)  +{len(added)} "
+              f"-{len(removed)}" + (f", {len(run.crashes)} CRASH(ES): {run.crashes[:3]}" if run.crashes else ""))
+        if added:
+            print(rnd.describe(run, added, 5))
+    if write:
+        rnd.write_known(runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite the lists (default: show the changes)")
-    parser.add_argument("--only", choices=("accuracy",), action="append", help="only these lists")
+    parser.add_argument("--only", choices=LISTS, action="append", help="only these lists (repeatable)")
     args = parser.parse_args(argv)
-    only = set(args.only or ("accuracy",))
-    runner = acc.engine_runner(acc.load_knowledge())
+    only = set(args.only or LISTS)
+    from barometre_data.engine import Engine
+
+    knowledge = acc.load_knowledge()
     if "accuracy" in only:
-        accuracy_lists(runner, args.write)
+        accuracy_lists(acc.engine_runner(knowledge), args.write)
+    if "random" in only:
+        random_list(Engine(knowledge), args.write)
     if not args.write:
         print("(nothing written; --write rewrites the lists)")
     return 0
