@@ -36,20 +36,14 @@ def _load(name: str, filename: str):
 
 
 acc = _load("barometre_accuracy", "accuracy.py")
+ctx = _load("barometre_context_independence", "context_independence.py")
+names_year = ctx.names_year
+YEAR = ctx.YEAR
 
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-ORDINAL = re.compile(r"\b(\d{1,2} ?(e|eme|er|ere|th|st|nd|rd)|premiere?|deuxieme|seconde?|troisieme|quatrieme|"
-                     r"cinquieme|sixieme|septieme|huitieme|neuvieme|dixieme|first|second|third|fourth|fifth|sixth|"
-                     r"seventh|eighth|ninth|tenth|derniere?|latest|last)\b.{0,12}\b(edition|barometre)")
 FOLLOW_UP = re.compile(r"^(et|and|ok|what about|how about|meme|pareil|idem|aussi|also|plus|then|du coup|sinon)\b|"
                        r"\b(son|sa|ses|leur|leurs|its|their|cette annee|that year|celle ci|celui ci|ceux ci|la meme|"
                        r"le meme|same|precedente?|previous|suivante?|next|avant|d avant|apres|l an dernier|"
                        r"last year|encore|again)\b")
-
-
-def names_year(question: str) -> bool:
-    folded = acc.fold(question)
-    return bool(YEAR.search(folded) or ORDINAL.search(folded))
 
 
 def proposals(path: Path) -> list[tuple[str, str, str]]:

@@ -7,7 +7,9 @@
 Lists (--only, repeatable):
 - accuracy: the question sets' sidecars, tests/questions/<set>.known.yaml (turns failing alone, together or
   shuffled);
-- random: tests/random_input.known.yaml (random strings answered with found=true, by seed and index).
+- random: tests/random_input.known.yaml (random strings answered with found=true, by seed and index);
+- context: tests/context_independence.known.yaml (complete questions answered differently after a primer
+  turn, every question after every primer, or in one shuffled run of all the sets' single questions).
 Read the diff before committing: an entry that appears is a regression unless the change meant it.
 """
 
@@ -32,7 +34,8 @@ def _load(name: str, filename: str):
 
 acc = _load("barometre_accuracy", "accuracy.py")
 rnd = _load("barometre_random_input", "random_input.py")
-LISTS = ("accuracy", "random")
+ctx = _load("barometre_context_independence", "context_independence.py")
+LISTS = ("accuracy", "random", "context")
 
 
 def accuracy_lists(runner, write: bool) -> None:
@@ -68,6 +71,27 @@ def random_list(engine, write: bool) -> None:
         rnd.write_known(runs)
 
 
+def context_list(engine, write: bool) -> None:
+    asker = ctx.Asker(engine)
+    checked = ctx.pairs(ctx.complete_questions(), ctx.load_primers())
+    violations = ctx.after_primer_violations(asker, checked)
+    shuffled, shuffled_checked = ctx.shuffled_run_violations(asker)
+    before = ctx.load_known()
+    added, removed = sorted(violations - before.pairs()), sorted(before.pairs() - violations)
+    print(f"{ctx.KNOWN_PATH.name}: {len(violations)} violations of {len(checked)} checks after one primer  "
+          f"+{len(added)} -{len(removed)} (question, primer); shuffled run: {len(shuffled)} of {shuffled_checked}"
+          f"  +{len(shuffled - before.shuffled)} -{len(before.shuffled - shuffled)}")
+    for question, primer in added[:30]:
+        print(f"    + {question} after {primer}")
+    if len(added) > 30:
+        print(f"    … and {len(added) - 30} more (bench/context_independence.py shows examples)")
+    if write:
+        after_primer: dict[str, set[str]] = {}
+        for question, primer in violations:
+            after_primer.setdefault(question, set()).add(primer)
+        ctx.write_known(ctx.Known(after_primer, shuffled), len(checked), shuffled_checked)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite the lists (default: show the changes)")
@@ -81,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         accuracy_lists(acc.engine_runner(knowledge), args.write)
     if "random" in only:
         random_list(Engine(knowledge), args.write)
+    if "context" in only:
+        context_list(Engine(knowledge), args.write)
     if not args.write:
         print("(nothing written; --write rewrites the lists)")
     return 0
