@@ -13,26 +13,14 @@ known-failures list does not name them) and the listed turns that now pass.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import shlex
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from testmods import load  # bench/ is on sys.path when a bench script runs
 
-
-def _load_runner():
-    name = "barometre_accuracy"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "accuracy.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-acc = _load_runner()
+acc = load("accuracy.py")
 
 
 def _cell(passed: int, total: int) -> str:

@@ -9,26 +9,14 @@ prints violations / checks, per primer and per set, with examples.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from testmods import load  # bench/ is on sys.path when a bench script runs
 
-
-def _load(name: str, filename: str):
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / filename)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-acc = _load("barometre_accuracy", "accuracy.py")
-ctx = _load("barometre_context_independence", "context_independence.py")
+acc = load("accuracy.py")
+ctx = load("context_independence.py")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,25 +8,13 @@ the other in one conversation, get an answer with found=true, per seed, with exa
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from testmods import load  # bench/ is on sys.path when a bench script runs
 
-
-def _load(name: str, filename: str):
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / filename)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-acc = _load("barometre_accuracy", "accuracy.py")
-rnd = _load("barometre_random_input", "random_input.py")
+acc = load("accuracy.py")
+rnd = load("random_input.py")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,15 +13,18 @@ bench/known_failures.py. The sets' format is described in tests/questions/README
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import random
 import re
 import subprocess
+import sys
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -45,6 +48,21 @@ SHUFFLE_SEED = 7  # the order of the `shuffled` mode (changing it changes the kn
 KNOWN_SUFFIX = ".known.yaml"
 _KNOWN_KEYS = {"id", "turn", "modes"}
 _EXPECT_KEYS = {"found", "year", "contains", "any_of", "not_contains", "min_suggestions", "intent"}
+
+
+def load_sibling(filename: str) -> ModuleType:
+    """Another shared module of tests/ (context_independence.py, random_input.py), imported by path under the
+    name barometre_<stem> (this one is barometre_accuracy), so pytest's import mode does not matter and each
+    is loaded once."""
+    name = "barometre_" + Path(filename).stem
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(filename))
+        assert spec is not None and spec.loader is not None, filename
+        module = importlib.util.module_from_spec(spec)
+        module.acc = sys.modules[__name__]  # type: ignore[attr-defined] - the sibling's handle on this module
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 class QuestionSetError(ValueError):

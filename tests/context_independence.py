@@ -13,11 +13,9 @@ the shuffled run).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,17 +27,7 @@ KNOWN_PATH = HERE / "context_independence.known.yaml"
 SHUFFLE_SEED = 20261203  # the order of the one run of all the sets' single questions
 
 
-def _accuracy():
-    name = "barometre_accuracy"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, HERE / "accuracy.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-acc = _accuracy()
+acc: Any  # tests/accuracy.py: set by accuracy.load_sibling(), which imports this module
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _ORDINAL = re.compile(r"\b(\d{1,2} ?(e|eme|er|ere|th|st|nd|rd)|premiere?|deuxieme|seconde?|troisieme|quatrieme|"

@@ -143,15 +143,28 @@ def _figure(report) -> str:
     return f"{passed}/{total} {passed / total:.1%}"
 
 
+@pytest.fixture(scope="module")
+def reports(runner):
+    """set path -> mode -> Report, each set run once (lazily) for every test of this module."""
+    runs = {}
+
+    def of(path):
+        if path not in runs:
+            runs[path] = acc.run_modes(acc.load_set(path), runner)
+        return runs[path]
+
+    return of
+
+
 @pytest.mark.parametrize("path", SETS, ids=lambda p: p.stem)
-def test_every_turn_passes_but_the_known_failures(runner, figures, path):
+def test_every_turn_passes_but_the_known_failures(reports, figures, path):
     items = acc.load_set(path)
-    reports = acc.run_modes(items, runner)
+    by_mode = reports(path)
     known = acc.load_known(path, items)
     figures.append(f"accuracy {path.stem:<14} " + "  ".join(
-        f"{mode} {_figure(report)}" for mode, report in reports.items()))
+        f"{mode} {_figure(report)}" for mode, report in by_mode.items()))
     problems = []
-    for mode, report in reports.items():
+    for mode, report in by_mode.items():
         new, stale = acc.compare_known(report, known[mode])
         if new:
             problems.append(f"{mode}: {len(new)} turn(s) fail that {acc.known_path(path).name} does not "
@@ -161,5 +174,19 @@ def test_every_turn_passes_but_the_known_failures(runner, figures, path):
                             f"{acc.known_path(path).name} (bench/known_failures.py --write): "
                             + ", ".join(f"{r.item.id} turn {r.index + 1}" for r in stale))
     assert not problems, "\n".join(problems)
-    unsourced = reports["alone"].found_without_source()
+    unsourced = by_mode["alone"].found_without_source()
     assert not unsourced, f"found answers without a source URL:\n{_describe(unsourced)}"
+
+
+def test_figures_per_kind(reports, figures):
+    """Accuracy per kind over every set, in each mode (printed at the end of the run)."""
+    for mode in acc.MODES:
+        tallies = [reports(path)[mode].by_kind() for path in SETS]
+        cells = []
+        for kind in acc.KINDS:
+            passed = sum(t.get(kind, (0, 0))[0] for t in tallies)
+            total = sum(t.get(kind, (0, 0))[1] for t in tallies)
+            if total:
+                cells.append(f"{kind} {passed}/{total}")
+        figures.append(f"accuracy by kind, all sets, {mode}: " + ", ".join(cells))
+    assert all(reports(path)["alone"].results for path in SETS)

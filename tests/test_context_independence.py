@@ -26,17 +26,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 
-def _load(name: str, filename: str):
+def _load_runner():
+    """tests/accuracy.py, imported by path so it works whatever pytest's import mode is."""
+    name = "barometre_accuracy"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(filename))
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("accuracy.py"))
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
 
 
-acc = _load("barometre_accuracy", "accuracy.py")
-ctx = _load("barometre_context_independence", "context_independence.py")
+acc = _load_runner()
+ctx = acc.load_sibling("context_independence.py")
 
 PRIMERS_PER_QUESTION = 4
 QUESTIONS = ctx.complete_questions()

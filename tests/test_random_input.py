@@ -14,17 +14,19 @@ from pathlib import Path
 import pytest
 
 
-def _load(name: str, filename: str):
+def _load_runner():
+    """tests/accuracy.py, imported by path so it works whatever pytest's import mode is."""
+    name = "barometre_accuracy"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(filename))
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("accuracy.py"))
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
 
 
-acc = _load("barometre_accuracy", "accuracy.py")
-rnd = _load("barometre_random_input", "random_input.py")
+acc = _load_runner()
+rnd = acc.load_sibling("random_input.py")
 
 
 def test_the_generator_draws_from_the_stated_alphabet_and_lengths():
