@@ -213,6 +213,16 @@ async def test_every_process_follows_every_change(cluster: Cluster) -> None:
     for shard in (0, 1):
         for year in (2030, 2031):
             await cluster.serves(shard, f"qui a gagné en {year} ?", "Saumur")
+    # /stats in A: the version A serves, and the other process (B, shard 1) with the version it serves
+    deadline = time.monotonic() + PROPAGATION_LIMIT
+    while True:
+        interaction = await cluster.fake.slash("stats", user=cluster.fake.world.admin, shard=0)
+        stats = (await interaction.response(timeout=15)).embeds[0]["description"]
+        if "version 7 (" in stats and "shard(s) 1 : version 7" in stats:
+            break
+        assert time.monotonic() < deadline, stats
+        await asyncio.sleep(0.1)
+    assert "Données servies par ce processus : version 7 (" in stats and "shard(s) 0" in stats
     assert a.process.returncode is None and b.process.returncode is None
 
 

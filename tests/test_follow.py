@@ -34,6 +34,10 @@ async def test_a_change_in_one_service_is_served_by_the_other(store_url: str, mi
         assert report.ok and report.version.number == 2 and a.version.number == 2
         await served_within(b, "88")
         assert b.version == a.version
+        deadline = time.monotonic() + 2  # each process tells the store which version it serves (/stats)
+        while {(p.name, p.version) for p in await a.serving()} != {(a.process_name, 2), (b.process_name, 2)}:
+            assert time.monotonic() < deadline, await a.serving()
+            await asyncio.sleep(0.05)
 
         back = await b.rollback(1)
         assert back.ok and back.version.number == 3
@@ -50,3 +54,8 @@ async def test_a_change_in_one_service_is_served_by_the_other(store_url: str, mi
     finally:
         await a.close()
         await b.close()
+    reopened = await BarometreService.open(settings, follow=False)
+    try:
+        assert await reopened.serving() == []  # a process that closes takes its line away
+    finally:
+        await reopened.close()

@@ -95,6 +95,11 @@ class Admin(commands.Cog):
                              shards=", ".join(map(str, self.bot.served_shards))))
         if latest is not None and latest != served:
             lines.append(W.t("stats_store_version", lang, number=latest.number, hash=latest.short_hash))
+        others = [p for p in await self.bot.service.serving() if p.name != self.bot.service.process_name]
+        if others:
+            lines.append(W.t("stats_processes", lang))
+            lines += [W.t("stats_process", lang, name=p.name, version=p.version,
+                          shards=p.shards if p.shards is not None else "—") for p in others[:20]]
         await interaction.followup.send(embed=text_embed(W.t("stats_title", lang), lines), ephemeral=True)
 
     @app_commands.command(name=W.name("versions"), description=W.description("versions"))

@@ -48,6 +48,7 @@ class ShardLeases:
         self._connection: Any = None  # asyncpg, PostgreSQL
         self._files: list[int] = []  # file descriptors, SQLite
         self._watch: asyncio.Task[None] | None = None
+        self._warned = False
 
     @property
     def postgres(self) -> bool:
@@ -103,9 +104,13 @@ class ShardLeases:
                     for other in taken:
                         await self._connection.fetchval("SELECT pg_advisory_unlock($1, $2)", LEASE_CLASS, other)
                     return False
+            self._warned = False
             return True
         except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-            log.warning("cannot take the shard locks (%s: %s); trying again", type(exc).__name__, exc)
+            if not self._warned:  # one line per outage
+                log.warning("cannot take the shard locks (%s: %s); trying again every %g s", type(exc).__name__,
+                            exc, self.retry_seconds)
+            self._warned = True
             return False
 
     def _try_files(self) -> bool:

@@ -25,7 +25,12 @@ in the new snapshot; `service.version` is the version this process serves.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import secrets
+import socket
+from datetime import UTC, datetime
 from dataclasses import dataclass, field
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Hashable
@@ -42,11 +47,12 @@ from .loader import DataErrors
 from .querylog import LoggedQuery, QueryLogWriter, failure_reason
 from .store import ChangeSummary, QueryStats, Store
 from .texts import texts
-from .versions import Commit, VersionInfo
+from .versions import Commit, ServingProcess, VersionInfo
 
 log = logging.getLogger(__name__)
 
 MAX_CHOICES = 25
+HEARTBEAT_SECONDS = 10.0  # how often a following process tells the store which version it serves
 MAX_CHOICE_NAME = 100
 
 
@@ -100,6 +106,10 @@ class BarometreService:
         self.log_queries = log_queries
         self._refresh_lock = asyncio.Lock()
         self._follower: Follower | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
+        self._report_now = asyncio.Event()
+        self.process_name = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
+        self._started = datetime.now(UTC)
         self._leases: ShardLeases | None = None
         # the query log is written in the background: answers never wait on the database
         self.query_log = QueryLogWriter(store.log_queries)
@@ -128,6 +138,27 @@ class BarometreService:
         if self._follower is None:
             self._follower = Follower(self.store, self.refresh, self.settings.poll_seconds)
             self._follower.start()
+            self._heartbeat = asyncio.get_running_loop().create_task(self._report_serving(), name="serving-report")
+
+    async def _report_serving(self) -> None:
+        """Tell the store which version this process serves (for /stats): now, after every swap, and
+        every HEARTBEAT_SECONDS; a failure is not worth more than a debug line."""
+        while True:
+            try:
+                shards = ", ".join(map(str, self._leases.shard_ids)) if self._leases is not None else None
+                await self.store.versions.report_serving(self.process_name, shards,
+                                                         self.version.number if self.version else 0, self._started)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.debug("could not report the version served: %s", exc)
+            self._report_now.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._report_now.wait(), HEARTBEAT_SECONDS)
+
+    async def serving(self) -> list[ServingProcess]:
+        """The running processes following the store and the version each serves (this one too)."""
+        return await self.store.versions.serving()
 
     async def hold_shards(self, shard_ids: Sequence[int], on_lost: Callable[[], Any] | None = None) -> None:
         """Take the lease of these Discord shards in the store, waiting as a standby while another
@@ -147,6 +178,13 @@ class BarometreService:
         if self._follower is not None:
             await self._follower.stop()
             self._follower = None
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
+            self._heartbeat = None
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.store.versions.forget_serving(self.process_name), 2)
         try:
             await self.query_log.close()  # write what it still buffers (bounded in time)
         finally:
@@ -296,6 +334,7 @@ class BarometreService:
             version, knowledge = await self.store.snapshot()
             engine = await asyncio.to_thread(Engine, knowledge)
             self._engine, self.version = engine, version
+            self._report_now.set()
         log.info("serving data %s", version.label() if version else "without a version")
         return True
 

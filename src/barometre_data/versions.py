@@ -28,12 +28,12 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, LargeBinary, text
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, delete, select
 
 from .loader import SPECIAL_FILES, DataError, LoadResult, load_dir, validate_files, validate_upload
 
@@ -84,7 +84,20 @@ class DataFolder(SQLModel, table=True):
     seen_at: datetime  # UTC
 
 
-VERSION_TABLES = [DataVersion, DataBlob, DataFolder]
+class ServingProcess(SQLModel, table=True):
+    """A running process following the store (a bot, `barometre chat`) and the data version it serves,
+    refreshed every few seconds (for /stats)."""
+
+    __tablename__ = "serving_process"
+
+    name: str = Field(primary_key=True)  # host:pid:tag
+    shards: str | None = None  # the Discord shards it serves ("0, 1"), None when it is no bot
+    version: int = 0  # the data version it serves
+    started_at: datetime  # UTC
+    seen_at: datetime = Field(index=True)  # UTC, last report
+
+
+VERSION_TABLES = [DataVersion, DataBlob, DataFolder, ServingProcess]
 
 
 # --------------------------------------------------------------------------- hashes
@@ -281,6 +294,31 @@ class Versions:
             path.write_bytes(content)
             written.append(path)
         return (_info(row) if row else None), written
+
+    # ---- the processes serving the data
+
+    async def report_serving(self, name: str, shards: str | None, version: int, started_at: datetime) -> None:
+        now = datetime.now(UTC)
+        async with self.store._sessions() as session, session.begin():
+            row = await session.get(ServingProcess, name)
+            if row is None:
+                session.add(ServingProcess(name=name, shards=shards, version=version,
+                                           started_at=started_at, seen_at=now))
+            else:
+                row.shards, row.version, row.seen_at = shards, version, now
+            await session.exec(delete(ServingProcess).where(ServingProcess.seen_at < now - timedelta(days=1)))
+
+    async def forget_serving(self, name: str) -> None:
+        async with self.store._sessions() as session, session.begin():
+            await session.exec(delete(ServingProcess).where(ServingProcess.name == name))
+
+    async def serving(self, within: float = 30.0) -> list[ServingProcess]:
+        """The processes that reported in the last `within` seconds, by name."""
+        since = datetime.now(UTC) - timedelta(seconds=within)
+        async with self.store._sessions() as session:
+            rows = (await session.exec(select(ServingProcess).where(ServingProcess.seen_at >= since)
+                                       .order_by(ServingProcess.name))).all()
+        return list(rows)
 
     # ---- changing
 
@@ -494,5 +532,5 @@ def _last_change_of(name: str, history: list[DataVersion], since: int) -> DataVe
     return None
 
 
-__all__ = ["Commit", "DataBlob", "DataError", "DataFolder", "DataVersion", "Refused", "VERSION_TABLES",
+__all__ = ["Commit", "DataBlob", "DataError", "DataFolder", "DataVersion", "Refused", "ServingProcess", "VERSION_TABLES",
            "VersionInfo", "Versions", "plan_folder"]
