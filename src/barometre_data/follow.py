@@ -100,6 +100,7 @@ class Follower:
             try:
                 connection = await asyncpg.connect(asyncpg_dsn(self.store), timeout=10)
                 await connection.add_listener(NOTIFY_CHANNEL, self._notified)
+                connection.add_termination_listener(self._notified)  # a lost connection wakes us too
                 attempt = 0
                 await self._check()  # whatever landed while nobody listened
                 while not connection.is_closed():
