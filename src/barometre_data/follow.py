@@ -25,6 +25,23 @@ log = logging.getLogger(__name__)
 
 KEEPALIVE_SECONDS = 15.0  # PostgreSQL: a check (and a ping of the listening connection) this often anyway
 RETRY_SECONDS = (0.5, 1, 2, 5)
+STOP_SECONDS = 10.0  # how long a stop waits for the current check to finish before cancelling it
+
+
+async def stop_task(task: asyncio.Task[Any], timeout: float) -> None:
+    """Wait for a background loop told to stop (it ends at its next safe point); cancel it only past
+    `timeout`. Never waits more than twice `timeout`: a cancellation swallowed by a database driver
+    must not hang a shutdown."""
+    try:
+        await asyncio.wait_for(asyncio.shield(task), timeout)
+        return
+    except TimeoutError:
+        task.cancel()
+    except Exception as exc:  # the loop ended with an error: nothing left to stop
+        log.debug("background task %s ended with %s", task.get_name(), exc)
+        return
+    with contextlib.suppress(asyncio.CancelledError, TimeoutError, Exception):
+        await asyncio.wait_for(asyncio.shield(task), timeout)
 
 
 def asyncpg_dsn(store: Store) -> str:
@@ -39,18 +56,22 @@ class Follower:
         self.poll_seconds = poll_seconds
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
         self._failing = False
 
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="data-follower")
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """Stop at the next safe point (never in the middle of a database call, which could leave its
+        connection unusable); cancelled only if that takes longer than `timeout`."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if task is None:
+            return
+        self._stopping.set()
+        self._wake.set()
+        await stop_task(task, timeout)
 
     async def _run(self) -> None:
         if self.store.engine.dialect.name == "postgresql":
@@ -81,9 +102,14 @@ class Follower:
 
     # ---- SQLite: a timer
 
+    async def _pause(self, seconds: float) -> bool:
+        """Wait `seconds`; False when the follower is stopping."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        return not self._stopping.is_set()
+
     async def _poll(self) -> None:
-        while True:
-            await asyncio.sleep(self.poll_seconds)
+        while await self._pause(self.poll_seconds):
             await self._check()
 
     # ---- PostgreSQL: LISTEN / NOTIFY
@@ -95,7 +121,7 @@ class Follower:
         import asyncpg
 
         attempt = 0
-        while True:
+        while not self._stopping.is_set():
             connection = None
             try:
                 connection = await asyncpg.connect(asyncpg_dsn(self.store), timeout=10)
@@ -103,13 +129,14 @@ class Follower:
                 connection.add_termination_listener(self._notified)  # a lost connection wakes us too
                 attempt = 0
                 await self._check()  # whatever landed while nobody listened
-                while not connection.is_closed():
+                while not connection.is_closed() and not self._stopping.is_set():
                     try:
                         await asyncio.wait_for(self._wake.wait(), KEEPALIVE_SECONDS)
                     except TimeoutError:
                         await asyncio.wait_for(connection.execute("SELECT 1"), 10)
                     self._wake.clear()
-                    await self._check()
+                    if not self._stopping.is_set():
+                        await self._check()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -118,5 +145,6 @@ class Follower:
                 if connection is not None:
                     with contextlib.suppress(Exception):
                         await asyncio.wait_for(connection.close(), 2)
-            await asyncio.sleep(RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)])
+            if not await self._pause(RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]):
+                return
             attempt += 1

@@ -41,7 +41,7 @@ from .config import Settings
 from .engine import Answer, Conversations, Engine, Query
 from .engine.normalize import fold
 from .knowledge import Knowledge
-from .follow import Follower
+from .follow import STOP_SECONDS, Follower, stop_task
 from .leases import ShardLeases
 from .loader import DataErrors
 from .querylog import LoggedQuery, QueryLogWriter, failure_reason
@@ -108,6 +108,7 @@ class BarometreService:
         self._follower: Follower | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self._report_now = asyncio.Event()
+        self._stopping = asyncio.Event()
         self.process_name = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
         self._started = datetime.now(UTC)
         self._leases: ShardLeases | None = None
@@ -143,7 +144,8 @@ class BarometreService:
     async def _report_serving(self) -> None:
         """Tell the store which version this process serves (for /stats): now, after every swap, and
         every HEARTBEAT_SECONDS; a failure is not worth more than a debug line."""
-        while True:
+        while not self._stopping.is_set():
+            self._report_now.clear()  # before the report: a swap or a stop meanwhile is not missed
             try:
                 shards = ", ".join(map(str, self._leases.shard_ids)) if self._leases is not None else None
                 await self.store.versions.report_serving(self.process_name, shards,
@@ -152,9 +154,10 @@ class BarometreService:
                 raise
             except Exception as exc:
                 log.debug("could not report the version served: %s", exc)
-            self._report_now.clear()
+            if self._stopping.is_set():
+                break
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._report_now.wait(), HEARTBEAT_SECONDS)
+                await asyncio.wait_for(self._report_now.wait(), HEARTBEAT_SECONDS)  # set by refresh, or to stop
 
     async def serving(self) -> list[ServingProcess]:
         """The running processes following the store and the version each serves (this one too)."""
@@ -178,10 +181,10 @@ class BarometreService:
         if self._follower is not None:
             await self._follower.stop()
             self._follower = None
-        if self._heartbeat is not None:
-            self._heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._heartbeat
+        if self._heartbeat is not None:  # stopped between two reports, never in the middle of one
+            self._stopping.set()
+            self._report_now.set()
+            await stop_task(self._heartbeat, STOP_SECONDS)
             self._heartbeat = None
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.store.versions.forget_serving(self.process_name), 2)
