@@ -173,3 +173,24 @@ def test_python_dash_m_runs_the_same_command() -> None:
                           cwd=PROJECT_DIR, timeout=60)
     assert done.returncode == 0
     assert all(name in done.stdout for name in ("check", "load", "facts"))
+
+
+def test_facts_show_the_new_research_with_sources_and_derived_marks(store_url: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    barometre("load", str(DATA_DIR), url=store_url)
+    capsys.readouterr()
+    assert barometre("facts", url=store_url) == 0
+    out = capsys.readouterr().out
+    for expected in ("présentation : 2014-10-14", "structure Craponne : 90,8 %, meilleur [lagazettedescommunes.com]",
+                     "catégorie non précisée : Changé [lagazettedescommunes.com]",
+                     "type villes : 67,2 % [lagazettedescommunes.com]",
+                     "Belfort (Territoire de Belfort), rang 2 [francebleu.fr]",
+                     "Narbonne (Aude), rang 3 [déduit : 3e, lu dans",
+                     "canal courrier : 56/100, déduit : 50 + 6",
+                     "canal téléphone : environ 81/100, déduit : 81 (score 2020",
+                     "structure Département de Maine-et-Loire · canal téléphone : 87/100 [maine-et-loire.fr]"):
+        assert expected in out, expected
+    assert barometre("facts", "--year", "2019", "--lang", "en", url=store_url) == 0
+    english = capsys.readouterr().out
+    assert "channel phone: about 81/100, derived: 81 (the 2020 phone score" in english
+    assert "channel postal mail: 56/100, derived: 50 + 6 (the 2020 postal-mail score" in english
