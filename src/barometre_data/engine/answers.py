@@ -36,6 +36,17 @@ def note_in(item, lang: str) -> str | None:
     return item.note_en if lang == "en" and item.note_en else item.note
 
 
+def rule_in(item, lang: str) -> str | None:
+    """A derived value's rule in the answer's language (the loader requires both)."""
+    english = getattr(item, "rule_en", None)
+    return english if lang == "en" and english else item.rule
+
+
+def exact(score: Score) -> bool:
+    """A value fit for rankings, superlatives and differences: not an approximation ("stable" -> about 81)."""
+    return score.value is not None and not getattr(score, "approx", False)
+
+
 def _dedupe(urls) -> list[str]:
     return list(dict.fromkeys(u for u in urls if u))
 
@@ -63,6 +74,8 @@ class Answerer:
         for score in knowledge.scores():
             self.scores_by_subject.setdefault((score.subject, score.target), []).append(score)
         self.structure_scores = {s.target for s in knowledge.scores() if s.subject == "structure"}
+        self.structure_channels = {(s.target, getattr(s, "channel", None)) for s in knowledge.scores()
+                                   if s.subject == "structure"}
         self.structures_named: dict[str, list[Structure]] = {}
         for structure in self.awards_of:
             self.structures_named.setdefault(structure.name, []).append(structure)
@@ -180,7 +193,10 @@ class Answerer:
         if not awards:
             if not edition.awards and edition.laureates_count:
                 return self.unnamed(edition, lang)
-            return self.missing("laureate_none", lang, year, years, category=label)
+            missing = self.missing("laureate_none", lang, year, years, category=label)
+            if q.claimed:
+                self.check_claim(q, missing, [], year)
+            return missing
         if not q.rank and any(a.rank in (None, 1) for a in awards):
             awards = [a for a in awards if a.rank in (None, 1)]  # the laureate(s); runners-up only when asked
         if q.rank:
@@ -201,7 +217,24 @@ class Answerer:
         reply = Reply(self.w.t(key, lang, year=year, category=label, who="; ".join(whos)), True, year=year,
                       sources=[u for a in awards for u in a.sources],
                       structures=[a.structure.name for a in awards][:MAX_LINES])
+        if q.claimed:
+            self.check_claim(q, reply, awards, year)
         return self.finish(reply, lang)
+
+    def check_claim(self, q: Query, reply: Reply, awards: list[Award], year: int) -> None:
+        """"X a gagné la catégorie C en Y, non ?": yes or no first, and what X did win."""
+        claimed, _ = self.structures_of(q.claimed)
+        if not claimed:
+            return
+        right = any(a.structure in claimed for a in awards)
+        lines = [self.w.t("claim_yes" if right else "claim_no", q.lang)]
+        if not right:
+            won = sorted((a for s in claimed for a in self.awards_of.get(s, [])), key=lambda a: (a.year != year, a.year))
+            for a in won[:3]:
+                lines.append(self.w.t("claim_won_instead", q.lang, name=a.structure.name, year=a.year,
+                                      category=self.category_label(a.category, q.lang, self.k.editions[a.year])))
+            reply.sources += [u for a in won[:3] for u in a.sources]
+        reply.text = " ".join(lines[:1]) + " " + reply.text + ("\n" + "\n".join(lines[1:]) if lines[1:] else "")
 
     def unnamed(self, edition: Edition, lang: str) -> Reply:
         count = edition.laureates_count
@@ -266,6 +299,9 @@ class Answerer:
         structures, area = self.structures_of(q.places)
         query_text = q.place_text or (self.places[q.places[0]].label if q.places else "")
         if not structures:
+            if area is not None and area.field == "region":  # a region of France with no laureate in the data
+                return Reply(self.w.t("region_no_laureate", lang, region=area.label, partial=self.partial_years()),
+                             False, year=q.year)
             return Reply(self.w.t("structure_unknown", lang, query=query_text, partial=self.partial_years()), False,
                          year=q.year)
         awards = sorted((a for s in structures for a in self.awards_of.get(s, [])), key=lambda a: a.year)
@@ -277,9 +313,13 @@ class Answerer:
         else:
             head = self.w.t("structure_head", lang, query=query_text)
         if q.year is not None and q.year_explicit:
-            in_year = [a for a in awards if a.year == q.year]
+            asked = set(q.years) or {q.year}  # "lauréate en 2016 et en 2020 ?": each year asked
+            in_year = [a for a in awards if a.year in asked]
+            without = sorted(asked - {a.year for a in in_year})
+            if in_year and without:
+                head = self.w.t("structure_none_in", lang, years=self.years_text(without)) + "\n" + head
             if not in_year:  # it won, but not that year: say so, and what it did win
-                lines = [self.w.t("structure_not_in_year", lang, query=query_text, year=q.year)]
+                lines = [self.w.t("structure_not_in_year", lang, query=query_text, year=self.years_text(sorted(asked)))]
                 lines += self.clip([self.structure_line(a, lang) for a in awards], lang)
                 return Reply("\n".join(lines), False, year=q.year, sources=_dedupe(u for a in awards for u in a.sources),
                              suggestions=[str(y) for y in sorted({a.year for a in awards})])
@@ -375,10 +415,15 @@ class Answerer:
             for s in structures:
                 if s.name in self.structure_scores:
                     return "structure", s.name
-        if q.about_structures:  # a structure's own score (its channel figures, if any, are in its note)
+        if q.about_structures:  # a structure's own score
             named = next((name for name in q.structures if name in self.structure_scores), None)
             if named:
                 return "structure", named
+        if q.places and q.channel:  # "le Maine-et-Loire au téléphone": its own channel score, where published
+            structures, _ = self.structures_of(q.places)
+            for s in structures:
+                if (s.name, q.channel) in self.structure_channels:
+                    return "structure", s.name
         if q.channel:
             return "channel", q.channel
         if q.kind:
@@ -431,6 +476,12 @@ class Answerer:
                          structures=[s.name for s in structures])
         label = self.subject_text(subject, target, lang)
         rows = self.scores_for(subject, target)
+        if subject == "structure":  # its overall score, or the channel asked
+            channel = q.channel if (target, q.channel) in self.structure_channels else None
+            rows = [r for r in rows if getattr(r, "channel", None) == channel]
+            if channel:
+                label = self.w.t("subject_structure_channel", lang, label=target,
+                                 channel=self.term_label("channels", channel, lang))
         with_value = [s.year for s in rows if s.value is not None]
         years = sorted({s.year for s in rows})
         year = q.year if q.year is not None else self.latest(with_value or years)
@@ -449,16 +500,34 @@ class Answerer:
                             unit=s.unit if s.unit == "/100" else " %" if lang == "fr" else "%", change=change,
                             note=note)
         else:
-            text = self.w.t("score_value", lang, year=year, subject=label, value=self.w.num(s.value, lang),
+            key = "score_value_about" if getattr(s, "approx", False) else "score_value"  # "stable": about that much
+            text = self.w.t(key, lang, year=year, subject=label, value=self.w.num(s.value, lang),
                             unit=self.unit(s.unit, lang), change=change)
         notes = []
+        wrong = self.premise_wrong(q, s, label, lang)
+        if wrong is not None:
+            text = wrong + "\n" + text
         if s.derived:
-            notes.append(self.w.t("derived", lang, rule=s.rule))
+            notes.append(self.w.t("derived", lang, rule=rule_in(s, lang)))
         elif note and s.value is not None and subject not in ("kind", "structure"):
             notes.append(self.w.t("note", lang, note=note))
         reply = Reply(text, True, year=year, sources=list(s.sources),
                       structures=[target] if subject == "structure" and target else [])
         return self.finish(reply, lang, notes)
+
+    def premise_wrong(self, q: Query, score: Score, label: str, lang: str) -> str | None:
+        """"pourquoi le téléphone a-t-il baissé en 2020 ?" when it was stable: the premise corrected."""
+        if q.premise is None:
+            return None
+        change = score.change
+        trend = "down" if (change is not None and change < 0) or score.trend == "down" else \
+            "up" if (change is not None and change > 0) or score.trend == "up" else \
+            "stable" if change == 0 or score.trend == "stable" else None
+        if trend is None or trend == q.premise:
+            return None
+        return self.w.t("premise_wrong", lang, subject=label,
+                        verb=self.w.t(f"premise_{q.premise}", lang), year=score.year,
+                        truth=self.change_text(score, lang).strip(" ()") or trend)
 
     def unit(self, unit: str, lang: str) -> str:
         if unit == "%":
@@ -468,6 +537,8 @@ class Answerer:
     def ranking(self, q: Query) -> Reply:
         if q.compare:
             return self.comparison(q)
+        if q.rule == "the best structure of a kind":
+            return self.best_structure(q)
         if q.kind or q.ranking_kinds:
             return self.kind_ranking(q)
         lang = q.lang
@@ -475,23 +546,25 @@ class Answerer:
         for s in self.k.scores():
             if s.subject == "channel":
                 by_year.setdefault(s.year, []).append(s)
-        ranked_years = [y for y, rows in by_year.items() if sum(r.value is not None for r in rows) >= 2]
+        ranked_years = [y for y, rows in by_year.items() if sum(exact(r) for r in rows) >= 2]
         year = q.year if q.year is not None else self.latest(ranked_years)
         if year is None or year not in by_year:
             return self.missing("ranking_none", lang, year, sorted(ranked_years))
         rows = by_year[year]
         if q.by_change:
             return self.change_ranking(q, year, rows)
-        valued = sorted((r for r in rows if r.value is not None), key=lambda r: -r.value)
+        valued = sorted((r for r in rows if exact(r)), key=lambda r: -r.value)
         if not valued and q.superlative != "worst":
             return self.missing("ranking_none", lang, year, sorted(ranked_years))
         label = lambda r: self.term_label("channels", r.target, lang)  # noqa: E731
         sources = [u for r in rows for u in r.sources]
         focus: dict[str, str] = {}
+        rough_values = [r.value for r in rows if r.value is not None and not exact(r)]
         if q.superlative == "best" and valued:
             top = valued[0]
-            text = self.w.t("ranking_best", lang, year=year, label=label(top), value=self.w.num(top.value, lang),
-                            unit=self.unit(top.unit, lang))
+            unsure = any(v > top.value for v in rough_values)  # an approximate value might rank above it
+            text = self.w.t("ranking_best_exact" if unsure else "ranking_best", lang, year=year, label=label(top),
+                            value=self.w.num(top.value, lang), unit=self.unit(top.unit, lang))
             sources, focus = list(top.sources), {"channel": top.target}
         elif q.superlative == "worst":
             flagged = [r for r in rows if r.standing == "worst" and r.value is None]
@@ -502,7 +575,8 @@ class Answerer:
                 sources, focus = list(r.sources), {"channel": r.target}
             elif valued:
                 low = valued[-1]
-                text = self.w.t("ranking_worst", lang, year=year, label=label(low),
+                unsure = any(v < low.value for v in rough_values)
+                text = self.w.t("ranking_worst_exact" if unsure else "ranking_worst", lang, year=year, label=label(low),
                                 value=self.w.num(low.value, lang), unit=self.unit(low.unit, lang))
                 sources, focus = list(low.sources), {"channel": low.target}
             else:
@@ -512,7 +586,11 @@ class Answerer:
                               unit=self.unit(r.unit, lang)) for i, r in enumerate(valued)]
             text = self.w.t("ranking_head", lang, year=year, items=", ".join(items))
         reply = Reply(text, True, year=year, sources=sources, focus=focus)
-        return self.finish(reply, lang)
+        rough = [r for r in rows if r.value is not None and not exact(r)]
+        notes = [self.w.t("not_ranked_approx", lang, items=self.w.join(
+            [f"{label(r)} ({self.w.t('about_value', lang, value=self.w.num(r.value, lang))}{self.unit(r.unit, lang)})"
+             for r in rough], lang))] if rough else []
+        return self.finish(reply, lang, notes)
 
     def change_ranking(self, q: Query, year: int, rows: list[Score]) -> Reply:
         """Channels by their change against the previous edition ("le canal qui a le plus baissé")."""
@@ -531,7 +609,7 @@ class Answerer:
         lang, lines, sources, years = q.lang, [], [], []
         for value in q.values:
             for score in self.k.scores():
-                if score.value is not None and abs(score.value - value) < 0.05 and (
+                if exact(score) and abs(score.value - value) < 0.05 and (
                         q.subject is None or score.subject == q.subject):
                     lines.append(self.w.t("lookup_line", lang, value=self.w.num(score.value, lang),
                                           unit=self.unit(score.unit, lang), year=score.year,
@@ -556,7 +634,7 @@ class Answerer:
         """Two or more channels (or kinds of structure) side by side, best first."""
         lang = q.lang
         subject, section = ("kind", "kinds") if q.ranking_kinds else ("channel", "channels")
-        rows = [s for target in q.compare for s in self.scores_for(subject, target) if s.value is not None]
+        rows = [s for target in q.compare for s in self.scores_for(subject, target) if exact(s)]
         common = sorted({s.year for s in rows if all(
             any(r.year == s.year and r.target == t for r in rows) for t in q.compare)})
         year = q.year if q.year is not None else self.latest(common or sorted({s.year for s in rows}))
@@ -574,6 +652,26 @@ class Answerer:
                       sources=[u for s in in_year for u in s.sources])
         return self.finish(reply, lang, notes)
 
+    def best_structure(self, q: Query) -> Reply:
+        """The best (or worst) structure of a kind by its own score ("quelle ville avait le meilleur score
+        en 2014 ?"), where the data scores structures of that kind; else the ranking of kinds."""
+        lang = q.lang
+        rows = [s for s in self.k.scores() if s.subject == "structure" and getattr(s, "channel", None) is None
+                and exact(s) and any(st.kind == q.kind for st in self.structures_named.get(s.target or "", []))]
+        years = sorted({s.year for s in rows})
+        year = q.year if q.year is not None else self.latest(years)
+        in_year = [s for s in rows if s.year == year]
+        if not in_year:
+            return self.kind_ranking(q)
+        flagged = [s for s in in_year if s.standing == (q.superlative or "best")]
+        pick = flagged[0] if flagged else (max if q.superlative != "worst" else min)(in_year, key=lambda s: s.value)
+        text = self.w.t(f"structure_{q.superlative or 'best'}", lang, year=year, name=pick.target,
+                        kind=self.term_label("kinds", q.kind, lang), value=self.w.num(pick.value, lang),
+                        unit=self.unit(pick.unit, lang))
+        notes = [self.w.t("note", lang, note=note_in(pick, lang))] if note_in(pick, lang) else []
+        return self.finish(Reply(text, True, year=year, sources=list(pick.sources),
+                                 structures=[pick.target] if pick.target else []), lang, notes)
+
     def kind_ranking(self, q: Query) -> Reply:
         lang = q.lang
         rows = [s for s in self.k.scores() if s.subject == "kind"]
@@ -584,7 +682,7 @@ class Answerer:
             return self.missing("kind_none", lang, year, years)
         label = lambda s: self.term_label("kinds", s.target, lang)  # noqa: E731
         value = lambda s: f" ({self.w.num(s.value, lang)}{self.unit(s.unit, lang)})" if s.value is not None else ""  # noqa: E731,E501
-        valued = sorted((s for s in in_year if s.value is not None), key=lambda s: -s.value)
+        valued = sorted((s for s in in_year if exact(s)), key=lambda s: -s.value)
         if q.superlative in ("best", "worst"):
             flagged = [s for s in in_year if s.standing == q.superlative]
             pick = flagged[0] if flagged else (valued[0] if q.superlative == "best" else valued[-1]) if valued else None
@@ -634,7 +732,7 @@ class Answerer:
             subject, target = self.subject_of(q)
             label = self.subject_text(subject, target, lang)
             for score in sorted(self.scores_for(subject, target), key=lambda s: s.year):
-                if score.year in q.years and score.value is not None and not getattr(score, "approx", False):
+                if score.year in q.years and exact(score):
                     points.append((score.year, float(score.value), score.unit))
                     sources += score.sources
         missing = [y for y in q.years if y not in {p[0] for p in points}]
@@ -670,7 +768,7 @@ class Answerer:
         lang = q.lang
         subject, target = self.subject_of(q)
         label = self.subject_text(subject, target, lang)
-        rows = sorted((s for s in self.scores_for(subject, target) if s.value is not None), key=lambda s: s.year)
+        rows = sorted((s for s in self.scores_for(subject, target) if exact(s)), key=lambda s: s.year)
         if q.since:
             rows = [s for s in rows if s.year >= q.since]
         if not rows:
@@ -757,7 +855,7 @@ class Answerer:
             entry = edition.laureates_count
             note = note_in(entry, lang) if entry else None
             if entry is not None and entry.derived:
-                notes.append(self.w.t("derived", lang, rule=entry.rule))
+                notes.append(self.w.t("derived", lang, rule=rule_in(entry, lang)))
         else:
             entry = getattr(edition, field_name)
             change = self.w.t("structures_change", lang, change=entry.change) if entry.change else ""

@@ -65,6 +65,11 @@ class Engine:
             reply = self.dispatch(query)
             if not reply.found and query.year_soft:
                 reply = self.latest_instead(query, reply)
+            for topic in query.more_topics:  # "combien de structures et combien de citoyens mystères ?"
+                more = self.answerer.method(Query(**{**query.__dict__, "topic": topic, "more_topics": []}))
+                reply.text += "\n" + more.text
+                reply.sources += more.sources
+                reply.found = reply.found or more.found
         answer = Answer(
             text=reply.text, found=reply.found, intent=query.intent,
             confidence=round(query.confidence if reply.found else min(query.confidence, 0.5), 2),
@@ -148,6 +153,8 @@ class Engine:
             state.entities["topic"] = q.topic
         if q.attribute:
             state.entities["attribute"] = q.attribute
+        if q.term:
+            state.entities["term"] = q.term
         if q.superlative:
             state.entities["superlative"] = q.superlative
         if q.ranking_kinds:
@@ -156,7 +163,7 @@ class Engine:
             state.entities["base_intent"] = previous_base
         elif q.intent in ("laureate", "palmares", "structure"):
             state.entities["base_intent"] = q.intent
-        state.year = reply.year if reply.year is not None else q.year
+        state.year = q.year if q.year_soft and reply.year != q.year else (reply.year if reply.year is not None else q.year)
         state.lang = q.lang
         state.thread = q.inherited
         state.pending = []

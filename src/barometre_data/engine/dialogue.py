@@ -74,13 +74,14 @@ class Dialogue:
 
     # ------------------------------------------------------------------ the steps
     def resolve(self, p: Parsed, state: ConversationState) -> Resolved:
-        lang = p.lang or state.lang or "fr"
+        # the question's own language; when its words do not tell, the conversation's if it goes on with it
+        lang = p.lang or (state.lang if self.continues(p) else None) or "fr"
         refusal = self.refusal(p, lang)
         if refusal is not None:
             return Resolved(answer=refusal)
         intents = set(p.intents)
         named = self.entities(p, state, intents)
-        unknown = self.unknown_value(p, named, intents, state, lang)
+        unknown = self.unknown_value(p, named, intents, state, lang) or self.too_thin(p, lang)
         if unknown is not None:
             return Resolved(answer=unknown)
         if named.ambiguous and not (named.cats or named.chans):
@@ -89,8 +90,15 @@ class Dialogue:
         if bare is not None:
             return Resolved(answer=bare)
 
+        self.apply_negation(p, named)
+        band_problem = self.band_to_category(p, named, intents, state, lang)
+        if band_problem is not None:
+            return Resolved(answer=band_problem)
         q = self.new_query(p, named, lang)
         topic = self.pick_topic(p, intents, named.chans, named.subjects)
+        q.more_topics = self.more_topics(p, intents, named, topic)
+        if p.why or p.verify:
+            q.premise = self.lexicon.change_direction(p.words)
         self.adjust(q, p, named, intents, topic, state)
         answer = self.decide_intent(q, p, named, intents, topic, lang)
         if answer is not None:
@@ -124,31 +132,127 @@ class Dialogue:
         """Whether the question names all it needs (what it asks, about what, and its year), so that
         nothing of the conversation may change its answer."""
         lex = self.lexicon
-        if p.followup or p.source_request or (p.versus and not p.years_compared) or p.rank or p.attributes:
+        rank_needs_category = p.rank and not any(h.of_type("category") for h in p.hits)  # "qui était 2e ?"
+        if p.followup or p.source_request or (p.versus and not p.years_compared) or rank_needs_category \
+                or p.attributes:
             return False
-        if p.relative and p.relative not in ("latest", "first"):
-            return False
-        if lex.has(p.words, "pronouns") or lex.has(p.words, "anaphora") or lex.has(p.words, "demonstratives"):
-            return False
+        if p.relative and p.relative not in ("latest", "first") and not (p.comparison and p.relative == "previous"):
+            return False  # "l'an dernier" depends on the conversation; "par rapport à l'édition d'avant" does not
+        if lex.points_back(p.words) or lex.has(p.words, "demonstratives"):
+            return False  # "son score en 2017", "ce département": about what was just said
+        if lex.has(p.words, "anaphora") and not (p.hits or p.topics):
+            return False  # "dont combien de villes en 2019 ?": of what the conversation listed
+        if lex.has(p.words, "pronouns") and (self.pronoun_points_back(p) or not (p.hits or p.topics)):
+            return False  # "ils ont eu combien en 2019 ?": who "they" are comes from the conversation
         if p.define:
             return True  # a definition holds for every edition
-        dated = bool(p.years or p.ordinal or p.relative)
+        dated = bool(p.years or p.ordinal or p.relative in ("latest", "first"))
         asks = bool(p.intents - {"greeting", "help"} or p.topics or p.hits)
         return dated and asks
+
+    def apply_negation(self, p: Parsed, named: Named) -> None:
+        """"hors collectivités", "celles qui ne sont pas certifiées": where the vocabulary has the
+        opposite term ("non-collectivites", "non-certified"), the question is about that one."""
+        vocabulary = self.knowledge.vocabulary
+        for index in sorted(p.negated):
+            for entity in p.hits[index].entities:
+                opposite = f"non-{entity.id}"
+                for kind, section, names in (("kind", vocabulary.kinds, named.kinds),
+                                             ("subject", vocabulary.subjects, named.subjects)):
+                    if entity.type == kind and opposite in section and entity.id in names:
+                        names[names.index(entity.id)] = opposite
+                if entity.type == "category" and entity.id in named.cats and opposite in vocabulary.kinds:
+                    named.cats.remove(entity.id)
+                    named.kinds.append(opposite)
+
+    def band_to_category(self, p: Parsed, named: Named, intents: set[str], state: ConversationState,
+                         lang: str) -> Answer | None:
+        """A population band ("entre 20 et 50 mille", "+ de 100k") chooses the category of the edition
+        that holds it; the answer then names the category's real band."""
+        if p.band is None or named.places:
+            return None
+        k = self.knowledge
+        population = {c for c in named.cats if any(getattr(cat, "bounded", False) for e in k.editions.values()
+                                                      for cat in getattr(e, "category_list", ()) if cat.id == c)}
+        if named.cats and not population:
+            return None  # a category that is not a population band ("intercos") was named
+        if not (population or intents & {"laureate", "palmares"} or named.kinds):
+            return None
+        year = next((y for y in p.years if y in k.editions), None) or self._by_number.get(p.ordinal or 0)
+        if year is None and state.year in k.editions and not self.self_contained(p):
+            year = state.year
+        if population and (year is None or population & set(k.editions[year].categories)):
+            return None  # the category named exists in that edition ("villes de plus de 100 000" in 2016)
+        low, high = p.band.low, p.band.high
+        candidates = [year] if year is not None else [y for y in reversed(k.years)
+                                                       if any(getattr(c, "bounded", False) for c in getattr(k.editions[y], "category_list", ()))
+                                                       and k.editions[y].awards]
+        for y in candidates:
+            if not hasattr(k.editions[y], "categories_for"):
+                return None
+            found = k.editions[y].categories_for(low, high, open_ended=high is None)
+            if found:
+                named.cats = [c.id for c in found[:1]]
+                named.kinds = [kd for kd in named.kinds if kd not in self.lexicon.town_kinds]
+                return None
+        if year is None or not any(getattr(c, "bounded", False) for c in getattr(k.editions[year], "category_list", ())):
+            return None  # that edition has no population categories: the words decide as usual
+        _, choices = self.answerer.choices("category", year, lang)
+        shown = self.wording.t("band_text", lang, low=low if low is not None else "…", high=high if high is not None else "…")
+        answer = self.plain("band_none", lang, "laureate", band=shown, year=year, choices=choices)
+        answer.year = year
+        return answer
+
+    def more_topics(self, p: Parsed, intents: set[str], named: Named, topic: str | None) -> list[str]:
+        """Further counts asked in the same question ("combien de structures et combien de citoyens
+        mystères en 2016 ?"): every count topic named, beyond the first."""
+        if topic is None or topic not in COUNT_TOPICS or named.any:
+            return []
+        others = [t for t in TOPIC_PRIORITY if t in p.topics and t != topic and t in COUNT_TOPICS]
+        return others if self.lexicon.has(p.words, "joiners") else []
+
+    def continues(self, p: Parsed) -> bool:
+        """Whether a question whose words tell no language goes on with the conversation: a follow-up
+        marker, or a short year or value with nothing else asked ("2019 ?", "tel ?")."""
+        return p.followup or (len(p.words) <= 4 and bool(p.years or p.hits or p.ordinal or p.relative)
+                              and not (p.intents or p.topics or p.unexplained or p.define))
 
     def refusal(self, p: Parsed, lang: str) -> Answer | None:
         if p.too_long:
             return self.plain("too_long", lang, "unknown")
         if p.injection or p.off_topic or not p.words:
             return self.plain("unknown", lang, "unknown")
+        return None
+
+    def too_thin(self, p: Parsed, lang: str) -> Answer | None:
+        """Text that is not a question about the barometer although it holds a known word or two."""
         if len(p.unexplained) >= 2 and len(p.unexplained) * 2 > len(p.words):
             return self.plain("unknown", lang, "unknown")  # mostly words nothing explains: not a question
         if not self.substantive(p):
             return self.plain("unknown", lang, "unknown")  # only stray letters ("x k Y", "Vs", "et ?"): nothing asked
         if p.unexplained and not (p.intents or p.topics or p.years or p.attributes or p.followup) \
-                and len(p.hits) == 1 and len(" ".join(p.words[p.hits[0].start:p.hits[0].end])) <= 4:
+                and len(p.words) <= 6 and len(p.hits) == 1 \
+                and len(" ".join(p.words[p.hits[0].start:p.hits[0].end])) <= 4:
             return self.plain("unknown", lang, "unknown")  # a lone name among unknown words ("yeu web"): not a question
         return None
+
+    def pronoun_points_back(self, p: Parsed) -> bool:
+        """A pronoun about what the conversation named ("et eux au tel ?"), not about the subject the
+        question named before it ("les structures non certifiées, elles ont eu combien ?") nor about the
+        score itself ("the 2016 score and how did it change?")."""
+        sets = self.lexicon.word_sets
+        at = next((i for i, w in enumerate(p.words) if w in sets["pronouns"]), None)
+        if at is None:
+            return False
+        own = [h.start for h in p.hits if h.of_type("subject") or h.of_type("kind") or h.of_type("channel")]
+        if own and min(own) < at:
+            return False
+        return not (own and p.words[at] in sets["score_pronouns"])
+
+    def content_words(self, p: Parsed) -> list[str]:
+        """Words that say what is asked, beyond question words, small words and years."""
+        small = self.lexicon.small_words
+        return [w for w in p.words if w not in small and not w.isdigit()]
 
     def substantive(self, p: Parsed) -> bool:
         """Whether anything of weight was read: a word of 3+ letters that names or asks something, a year, two
@@ -157,8 +261,7 @@ class Dialogue:
             return True
         covered = {i for h in p.hits for i in range(h.start, h.end)}
         lex = self.lexicon
-        strong = (lex.cue_words | lex.common_words | frozenset().union(*lex.word_sets.values())
-                  | frozenset(lex.ordinals) | lex.edition_words) - lex.followups
+        strong = lex.weighty_words
         start = next((n for n in range(4, 0, -1) if " ".join(p.words[:n]) in lex.followups), 0) if p.followup else 0
         return any((len(w) >= 3 or (p.followup and i in covered)) and (i in covered or w in strong)
                    for i, w in enumerate(p.words) if i >= start)
@@ -232,7 +335,7 @@ class Dialogue:
             setattr(named, name, list(dict.fromkeys(getattr(named, name))))
         # a short reply to a clarification question ("la catégorie", "le canal")
         pending = state.entities.get("ambiguous") if state.entities else None
-        if pending and not named.any and not named.ambiguous:
+        if pending and not named.any and not named.ambiguous and not p.years and not p.attributes:
             for side in ("category", "channel"):
                 if p.has_type_word(self.lexicon, side):
                     (named.cats if side == "category" else named.chans).append(pending[side])
@@ -291,7 +394,8 @@ class Dialogue:
         awards_asked = bool(intents & {"laureate", "palmares"})
         situation = Situation(q=q, p=p, named=named, intents=intents, topic=topic, awards_asked=awards_asked,
                               unknown_name=self.unknown_name(p) if awards_asked else None,
-                              channel_words=self.lexicon.has(p.words, "channels"))
+                              channel_words=self.lexicon.has(p.words, "channels"),
+                              kinds_words=self.lexicon.has(p.words, "kinds"))
         if first_rule(situation) is None:
             plain = plain_cue(situation)
             if plain is not None:
@@ -302,8 +406,8 @@ class Dialogue:
         """Words that point at what the conversation just said."""
         earlier = state.entities or {}
         structures = earlier.get("structures")
-        if self.lexicon.has(p.words, "pronouns") and structures and not named.places and not named.cats \
-                and q.intent in ("score", "attribute"):
+        if structures and not named.places and not named.cats and q.intent in ("score", "attribute") and (
+                self.lexicon.points_back(p.words) or self.pronoun_points_back(p)):
             q.structures, q.about_structures = list(structures), True  # "quel score pour eux ?"
         pointed = any(h.of_type("category") and h.start > 0 and p.words[h.start - 1] in
                       self.lexicon.word_sets["demonstratives"] for h in p.hits)
@@ -335,7 +439,7 @@ class Dialogue:
         if p.versus and not named.any and p.years and state.intent in ("score", "series", "ranking") \
                 and (earlier.get("subject") or earlier.get("channel") or earlier.get("kind")):
             q.intent, q.superlative = "score", None  # "c'est mieux que 2019 ?": the same score in 2019
-        if p.versus and len(named.chans) == 1 and earlier.get("channel") not in (None, named.chans[0]):
+        if p.versus and not p.comparison and len(named.chans) == 1 and earlier.get("channel") not in (None, named.chans[0]):
             q.intent, q.compare, q.superlative = "ranking", [earlier["channel"], named.chans[0]], None
             q.ranking_kinds = False
 
@@ -346,6 +450,9 @@ class Dialogue:
                               or intents or topic or p.comparison or p.rank)
         same_subject = q.intent in ("score", "series") and not named.any and state.intent in (
             "score", "series", "ranking") and bool(state.entities)  # "c'est en baisse ?" about the same score
+        if not (p.followup or named.any or intents or topic or p.attributes or p.relative or p.rank) \
+                and self.content_words(p):
+            return False  # "2020 c'était la combientième ?", "le numéro de l'édition 2020": not "et en 2019 ?"
         followup = bool(state.intent) and says_something and (
             p.followup or not q.intent or (not intents and not topic) or same_subject or
             (q.intent == "attribute" and not named.places))
@@ -396,8 +503,9 @@ class Dialogue:
                       suggestions=suggestions)
 
     def superlative(self, words: list[str]) -> str | None:
-        best = self.lexicon.has(words, "best")
+        pairs = {" ".join(words[i:i + 2]) for i in range(len(words) - 2) if words[i + 2] in ("de", "d", "of")}
         worst = self.lexicon.has(words, "worst")
+        best = self.lexicon.has(words, "best") or (bool(pairs & self.lexicon.word_sets["most"]) and not worst)
         if best and not worst:
             return "best"
         if worst and not best:
@@ -406,13 +514,18 @@ class Dialogue:
 
     def pick_topic(self, p: Parsed, intents: set[str], chans: list[str], subjects: list[str]) -> str | None:
         topics = set(p.topics)
+        if topics <= {"edition_number"} and p.which_edition and self.superlative(p.words) and not chans \
+                and not subjects:
+            # "quelle édition a eu le plus de lauréats ?": the count named after the superlative
+            topics = {topic for topic, stems in self.lexicon.count_nouns.items()
+                      if any(w.startswith(stems) for w in p.words)} or topics
         if "categories" in topics and (intents & {"laureate", "palmares"} or p.hits):
             topics.discard("categories")  # "les catégories" in "qui a gagné dans toutes les catégories"
         if "channels" in topics and (chans or intents & {"ranking", "series"}):
             topics.discard("channels")
         if topics & {"edition_number", "name"} and (intents & set(FACT_INTENTS) or chans or subjects or p.hits):
             topics -= {"edition_number", "name"}
-        if "presentation" in topics and (chans or subjects) and "score" in intents:
+        if "presentation" in topics and "score" in intents and (chans or subjects or self.superlative(p.words)):
             topics.discard("presentation")
         places_named = any(e.type == "place" for h in p.hits for e in h.entities)
         if places_named and intents & {"laureate", "palmares"}:
@@ -494,6 +607,9 @@ class Dialogue:
         if not q.intent and state.intent == "attribute" and previous.get("base_intent") and not new_types \
                 and not q.attribute:
             q.intent = previous["base_intent"]  # "dans quel département ?" then "et en 2015 ?"
+        if not q.intent and state.intent == "define":  # "c'est quoi un citoyen mystère ?" then "ils étaient combien ?"
+            q.topic = self.lexicon.term_topics.get(previous.get("term") or "")
+            q.intent = "method" if q.topic else ""
         if not q.intent:
             q.intent = state.intent or ""
             if new_types and not any(q.intent in COMPATIBLE[t] for t in new_types):
@@ -533,6 +649,9 @@ class Dialogue:
                 return self.plain("no_edition", q.lang, "unknown", year=f"n° {p.ordinal}",
                                   years=", ".join(map(str, k.years)))
             q.year, q.year_explicit = self._by_number[p.ordinal], True
+        elif years and q.intent == "structure" and p.years_compared:
+            q.years = list(dict.fromkeys(years))
+            q.year, q.year_explicit = q.years[-1], True
         elif years and q.intent == "compare_years":
             if p.year_range:
                 low, high = p.year_range
@@ -565,6 +684,9 @@ class Dialogue:
             # subject of its own ("combien de citoyens mystères ?") falls back on the latest edition holding it
             q.year, q.inherited = state.year, True
             q.year_soft = bool(q.topic) and not p.followup
+        elif state.intent and state.year is not None and q.intent != "series" and has_entity \
+                and not (p.intents or p.topics or p.attributes):
+            q.year, q.inherited = state.year, True  # a bare value ("non-certified?"): the conversation's year
         elif state.thread and state.year is not None and q.intent != "series":
             # within a thread of follow-ups, a new subject with no year keeps the thread's year; where that
             # edition lacks the fact, the latest edition holding it answers (and says so)

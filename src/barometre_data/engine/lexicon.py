@@ -4,7 +4,7 @@ off-topic and injection markers, language markers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -47,8 +47,24 @@ class Lexicon:
     slot_words_before: dict[str, str] = field(default_factory=dict)  # word -> the slot of the value before it
     negation_phrases: frozenset[str] = field(default_factory=frozenset)
     common_words: frozenset[str] = field(default_factory=frozenset)
+    town_kinds: frozenset[str] = field(default_factory=frozenset)
+    count_nouns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # count topic -> word beginnings
+    regions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # region label -> folded names
+    term_topics: dict[str, str] = field(default_factory=dict)  # glossary term -> the count it is about
 
-    @property
+    @cached_property
+    def small_words(self) -> frozenset[str]:
+        """Words that say nothing of what is asked: question words, small words, follow-up markers."""
+        return (self.stopwords | self.common_words | self.french | self.english
+                | frozenset(w for f in self.followups for w in f.split())) - self.edition_words
+
+    @cached_property
+    def weighty_words(self) -> frozenset[str]:
+        """Words that carry a question on their own when they have 3+ letters (cue and steering words)."""
+        return (self.cue_words | self.common_words | frozenset().union(*self.word_sets.values())
+                | frozenset(self.ordinals) | self.edition_words) - self.followups
+
+    @cached_property
     def explained_words(self) -> frozenset[str]:
         """Every word the lexicon gives a role to (the reading's coverage counts them as explained)."""
         sets = frozenset().union(*self.word_sets.values(), *self.type_words.values())
@@ -62,6 +78,13 @@ class Lexicon:
         """Whether any of `words` is in the lexicon's word set `word_set` (best, worst, kinds...)."""
         wanted = self.word_sets[word_set]
         return any(w in wanted for w in words)
+
+    def points_back(self, words: list[str]) -> bool:
+        """A possessive about what was just said ("son score", "their results"), not about the question's own
+        subject ("le score 2019 et son évolution")."""
+        possessives, own = self.word_sets["possessives"], self.word_sets["self_nouns"]
+        return any(w in possessives and (i + 1 >= len(words) or words[i + 1] not in own)
+                   for i, w in enumerate(words))
 
     def change_direction(self, words: list[str]) -> str | None:
         """'down' / 'up' when the words speak of a fall or a rise ("le plus baissé"), else None."""
@@ -82,8 +105,9 @@ class Lexicon:
 
     def language(self, words: list[str]) -> str | None:
         """'en', 'fr', or None when the words do not tell."""
-        en = sum(1 for w in words if w in self.english)
-        fr = sum(1 for w in words if w in self.french)
+        asking = self.word_sets["question_words"]  # "what", "quel": they tell more than "a" or "the"
+        en = sum(2 if w in asking else 1 for w in words if w in self.english)
+        fr = sum(2 if w in asking else 1 for w in words if w in self.french)
         if en == fr:
             return None
         return "en" if en > fr else "fr"
@@ -130,4 +154,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         slot_words_before={fold(k): v for k, v in raw["slot_words_before"].items()},
         negation_phrases=frozenset(_phrases(raw["negation_phrases"])),
         common_words=frozenset(_phrases(raw["common_words"])),
+        town_kinds=frozenset(raw["town_kinds"]),
+        count_nouns={k: tuple(_phrases(v)) for k, v in raw["count_nouns"].items()},
+        regions={k: tuple(_phrases([k, *v])) for k, v in raw["regions_of_france"].items()},
+        term_topics=dict(raw["term_topics"]),
     )

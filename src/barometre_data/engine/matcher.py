@@ -108,6 +108,12 @@ def build_matcher(knowledge: Knowledge, lexicon: Lexicon) -> EntityMatcher:
             structures = {s: None for found in entry["by_field"].values() for s in found}
         places[key] = Place(key, entry["label"], entry["field"], tuple(structures))
         index.add(key, Entity("place", key))
+    for label, names in lexicon.regions.items():  # regions with no laureate in the data are places too
+        region_key = next((fold(n) for n in names if fold(n) in places and places[fold(n)].field == "region"), None)
+        for name in names:
+            if name not in places and name not in vocab_phrases:
+                places[name] = places[region_key] if region_key else Place(name, label, "region", ())
+                index.add(name, Entity("place", name))
     terms: PhraseIndex[str] = PhraseIndex(fuzzy_cutoff=86.0)
     for term in getattr(knowledge, "glossary", {}).values():
         for phrase in (term.fr, term.en, term.id.replace("-", " "), *term.aliases):

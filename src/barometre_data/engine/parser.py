@@ -139,7 +139,7 @@ def read_mentions(parsed: Parsed, question: str, lexicon: Lexicon, matcher: Enti
     names = {fold(w) for n, w in enumerate(question.split()) if n > 0 and w[:1].isupper()}
     parsed.unknowns = unknown_values(words, names, parsed.hits, lexicon, matcher.explained, parsed.followup)
     parsed.unexplained = unexplained(words, parsed.hits, matcher.explained)
-    named = term(words, matcher.terms)
+    named = term(words, matcher.terms, matcher.skip)
     if named is not None:
         parsed.term = named[0]
         if not parsed.years and not parsed.ordinal and not lexicon.has(words, "how_many") \

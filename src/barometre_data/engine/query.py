@@ -53,6 +53,10 @@ class Query:
     about_structures: bool = False  # "pour eux", "its": the question is about those structures
     confidence: float = 0.9
     rule: str | None = None  # the rule of rules.py that decided what is asked
+    claimed: list[str] = field(default_factory=list)  # place keys a claim is about ("X a gagné C en Y, non ?")
+    premise: str | None = None  # "down" / "up": the change a question takes for granted ("pourquoi a-t-il baissé ?")
+    more_topics: list[str] = field(default_factory=list)  # further methodology topics asked in the same question
+    band_note: str | None = None  # the population band asked, when it chose the category
 
     def slots(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in SLOTS if getattr(self, name)}

@@ -130,13 +130,13 @@ def unknown_values(words: list[str], raw_words: set[str], hits: list[Hit], lexic
     articles = lexicon.word_sets["slot_articles"]
     found: list[Unknown] = []
 
-    def unknown_at(i: int) -> str | None:
+    def unknown_at(i: int, names_too: bool = False) -> str | None:
         while i < len(words) and words[i] in articles:
             i += 1
         if i >= len(words) or i in covered:
             return None
         word = words[i]
-        if len(word) < 3 or not word.isalpha() or word in explained or word in raw_words:
+        if len(word) < 3 or not word.isalpha() or word in explained or (word in raw_words and not names_too):
             return None
         return word
 
@@ -152,7 +152,7 @@ def unknown_values(words: list[str], raw_words: set[str], hits: list[Hit], lexic
             slot, i = lexicon.slot_words[pair], i + 1
         if slot is None:
             continue
-        value = unknown_at(i + 1)
+        value = unknown_at(i + 1, names_too=slot in ("category", "channel", "label"))  # "le label Ecocert"
         if value is not None:
             found.append(Unknown(Slot(slot), value))
     if not found and elliptic and not hits and len(words) >= 3 and words[1] in articles:
@@ -169,9 +169,9 @@ def unexplained(words: list[str], hits: list[Hit], explained: frozenset[str]) ->
             and not w.isdigit() and not _NUMBER.match(w) and not (len(w) <= 2 and w.isdigit())]
 
 
-def term(words: list[str], terms: PhraseIndex[str]) -> tuple[str, int, int] | None:
+def term(words: list[str], terms: PhraseIndex[str], skip: frozenset[str] = frozenset()) -> tuple[str, int, int] | None:
     """The glossary term a question names (longest match) and its span, if any."""
-    matches = terms.find(words, fuzzy_max_words=3)
+    matches = terms.find(words, fuzzy_max_words=2, skip=skip)
     if not matches:
         return None
     best = max(matches, key=lambda m: (m.end - m.start, m.score))
@@ -196,4 +196,4 @@ def asks_meaning(words: list[str], span: tuple[int, int], hits: list[Hit], lexic
         return True
     if lexicon.starts_followup(words):
         return False  # "et les certifiées ?": the conversation goes on about them
-    return not [w for w in rest if w not in lexicon.stopwords]  # the term alone: "citoyen mystère ?"
+    return not [w for w in rest if w not in lexicon.small_words]  # the term alone: "citoyen mystère ?"

@@ -51,6 +51,7 @@ class Situation:
     awards_asked: bool
     unknown_name: str | None
     channel_words: bool
+    kinds_words: bool = False  # "type", "structure", "sorte": kinds of structure compared
 
     @property
     def score_cue(self) -> bool:
@@ -132,22 +133,35 @@ RULES: tuple[Rule, ...] = (
          "score du téléphone en 2020",
          lambda s: (len(s.named.chans) >= 2 or len(s.named.kinds) >= 2) and not s.awards_asked
          and not s.named.cats, _compare_pair),
+    Rule("the best of a category", "le département le mieux noté en 2017", "quel type de structure a la meilleure moyenne en 2019 ?",
+         lambda s: s.q.superlative == "best" and bool(s.named.cats) and not s.named.chans and not s.named.places
+         and not s.p.which_edition and not s.kinds_words,
+         _set(intent=Intent.LAUREATE.value, kind=None)),
+    Rule("the best structure of a kind", "quelle ville avait le meilleur score en 2014 ?",
+         "quel type de structure a la meilleure moyenne en 2019 ?",
+         lambda s: bool(s.q.superlative) and len(s.named.kinds) == 1 and not s.named.cats and not s.named.chans
+         and not s.named.places and not s.kinds_words and not s.awards_asked,
+         _set(intent=Intent.RANKING.value)),
     Rule("best kind of structure", "quel type de structure a la meilleure moyenne en 2019 ?",
-         "quel est le meilleur canal en 2020 ?",
+         "classement des canaux en 2020",
          lambda s: "ranking" in s.intents and bool(s.q.superlative) and s.q.ranking_kinds and not s.named.places
          and not s.named.chans and s.named.subjects in ([], ["global"]) and not s.awards_asked,
          _set(intent=Intent.RANKING.value, subject=None)),
     Rule("series over the editions", "évolution du score global", "score global 2016",
          lambda s: "series" in s.intents and not s.named.places and not s.named.cats and not _one_year(s),
          _set(intent=Intent.SERIES.value)),
-    Rule("ranking of channels", "quel est le meilleur canal en 2020 ?", "qui a gagné en 2020 ?",
+    Rule("best or worst channel by its words", "2017 : quel canal est dernier ?", "2017 : qui est dernier ?",
+         lambda s: bool(s.q.superlative) and s.channel_words and not s.named.any and not s.awards_asked
+         and not s.intents & {"series", "best_year"},
+         _set(intent=Intent.RANKING.value)),
+    Rule("ranking of channels", "classement des canaux en 2020", "qui a gagné en 2020 ?",
          lambda s: "ranking" in s.intents and not s.named.places and not s.named.subjects
          and (not s.named.cats or "score" in s.intents) and (not s.awards_asked or s.channel_words),
          _set(intent=Intent.RANKING.value)),
     Rule("claim about a category", "Villeurbanne a gagné chez les plus de 50 000 en 2020 ?",
          "qu'a gagné Villeurbanne ?",
          lambda s: bool(s.named.places and s.named.cats and s.awards_asked and s.p.years),
-         _set(intent=Intent.LAUREATE.value, kind=None, places=[])),
+         lambda s: _set(intent=Intent.LAUREATE.value, kind=None, places=[], claimed=list(s.named.places))(s)),
     Rule("rank in a category", "qui était 2e chez les régions en 2020 ?", "qui a gagné chez les régions en 2020 ?",
          lambda s: bool(s.q.rank and s.named.cats), _set(intent=Intent.LAUREATE.value, kind=None, places=[])),
     Rule("a place of the data", "qu'a gagné Saumur ?", "qui a gagné en 2020 ?",

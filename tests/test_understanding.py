@@ -1,0 +1,167 @@
+"""Classes of understanding, each tested as a class (several wordings, both languages), not a phrasing:
+unknown values are named and never answered as something else, premises are checked, several editions
+or counts asked at once are all answered, a question complete on its own ignores the conversation, the
+conversation's year holds in a thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from barometre_data.engine import ConversationState, Engine
+from barometre_data.loader import load_dir
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_dir(DATA).knowledge())
+
+
+def ask(engine: Engine, *questions: str):
+    state = ConversationState()
+    return [engine.answer(q, state) for q in questions]
+
+
+# ------------------------------------------------------------------ unknown values
+
+@pytest.mark.parametrize("question, named, real", [
+    ("qui a gagné la catégorie sécurité en 2020 ?", "sécurité", "Régions"),
+    ("score du fax en 2020", "fax", "courrier"),
+    ("what was the fax channel score in 2020?", "fax", "postal mail"),
+    ("y avait un score pour la visio en 2020 ?", "visio", "téléphone"),
+    ("qui a gagné chez les écoles ?", "écoles", "Intercommunalités"),
+])
+def test_an_unknown_value_is_named_with_the_real_choices_and_not_answered(engine, question, named, real):
+    answer = ask(engine, question)[0]
+    assert not answer.found
+    assert named in answer.text and real in answer.text
+
+
+def test_an_unknown_channel_after_a_real_score_is_not_answered_with_the_previous_one(engine):
+    score, fax = ask(engine, "score du courrier en 2020", "et le fax ?")
+    assert score.found and "50" in score.text
+    assert not fax.found and "fax" in fax.text and "50/100" not in fax.text
+
+
+@pytest.mark.parametrize("question", ["x", "tel", "rs", "Vs", "x k Y", "et ?", "xqzt kfjr x"])
+def test_stray_letters_and_lone_aliases_state_no_fact(engine, question):
+    assert not ask(engine, question)[0].found
+
+
+# ------------------------------------------------------------------ premises and claims
+
+@pytest.mark.parametrize("question, truth", [
+    ("pourquoi le téléphone a-t-il baissé en 2020 ?", "stable"),
+    ("why did the phone score drop in 2020?", "stable"),
+])
+def test_a_false_premise_is_corrected(engine, question, truth):
+    answer = ask(engine, question)[0]
+    first_line = answer.text.splitlines()[0]
+    assert truth in first_line and ("pas" in first_line or "not" in first_line) and "81" in answer.text
+
+
+@pytest.mark.parametrize("question, verdict, real_category", [
+    ("Saumur a gagné la catégorie MFS en 2020 ?", "Non", "Services sociaux"),
+    ("Villeurbanne a gagné chez les plus de 50 000 en 2020, non ?", "Oui", "50 000"),
+])
+def test_a_claim_gets_yes_or_no_and_what_was_really_won(engine, question, verdict, real_category):
+    answer = ask(engine, question)[0]
+    assert answer.text.startswith(verdict) and real_category in answer.text
+
+
+def test_a_structure_asked_for_the_wrong_year_says_when_it_won(engine):
+    answer = ask(engine, "Saumur a été primée en 2019 ?")[0]
+    assert not answer.found and "2020" in answer.text
+
+
+# ------------------------------------------------------------------ several editions, several counts
+
+@pytest.mark.parametrize("question, values", [
+    ("score global 2019 vs 2020", ["68,5", "62", "6,5"]),
+    ("compare le score global 2016 et 2017", ["68,9", "66"]),
+    ("score global de 2016 à 2020", ["68,9", "66", "68,5", "62"]),
+    ("overall score 2016 and change vs 2015", ["67", "68.9", "1.5"]),
+    ("combien de structures auditées en 2016 et en 2020 ?", ["203", "321"]),
+])
+def test_several_editions_asked_at_once_are_all_answered(engine, question, values):
+    answer = ask(engine, question)[0]
+    assert answer.found and all(v in answer.text for v in values)
+
+
+def test_several_counts_asked_at_once_are_all_answered(engine):
+    answer = ask(engine, "combien de structures et combien de citoyens mystères en 2016 ?")[0]
+    assert answer.found and "203" in answer.text and "525" in answer.text
+
+
+@pytest.mark.parametrize("question, field, pick", [
+    ("quelle édition a eu le plus de citoyens mystères ?", "mystery_citizens", max),
+    ("l'édition qui a audité le plus de structures", "structures_audited", max),
+    ("which edition had the fewest structures?", "structures_audited", min),
+])
+def test_most_and_fewest_over_the_editions_for_any_count(engine, question, field, pick):
+    counts = {y: getattr(e, field).value for y, e in engine.knowledge.editions.items() if getattr(e, field)}
+    year = pick(counts, key=counts.get)
+    answer = ask(engine, question)[0]
+    assert answer.found and answer.year == year and str(counts[year]) in answer.text
+
+
+def test_a_structure_asked_for_two_years_gets_both(engine):
+    answer = ask(engine, "Saumur a été lauréate en 2016 et en 2020 ?")[0]
+    assert "2016" in answer.text and "2020" in answer.text and "Services sociaux" in answer.text
+
+
+# ------------------------------------------------------------------ terms
+
+@pytest.mark.parametrize("question, words", [
+    ("c'est quoi un citoyen mystère ?", ["enquêteur"]),
+    ("qui organise le baromètre ?", ["AFNOR"]),
+    ("what does EPCI stand for?", ["inter-municipal"]),
+])
+def test_a_term_is_defined_with_its_source(engine, question, words):
+    answer = ask(engine, question)[0]
+    assert answer.found and answer.sources and all(w in answer.text for w in words)
+
+
+# ------------------------------------------------------------------ the conversation
+
+def test_a_complete_question_ignores_what_came_before(engine):
+    alone = ask(engine, "combien pour le courrier en 2020 ?")[0]
+    after = ask(engine, "qui a gagné chez les sociaux en 2020 ?", "son score ?", "combien pour le courrier en 2020 ?")[-1]
+    assert (after.text, after.found) == (alone.text, alone.found)
+
+
+def test_the_language_is_always_the_current_questions(engine):
+    english, french = ask(engine, "What was the phone score in 2020?", "quel était le score du courrier en 2020 ?")
+    assert english.lang == "en" and french.lang == "fr"
+
+
+def test_the_threads_year_survives_a_change_of_kind_and_a_not_in_the_data_turn(engine):
+    answers = ask(engine, "qui a gagné chez les villes en 2016 ?", "et chez les intercos ?",
+                  "quel a été le score global ?")
+    assert answers[-1].year == 2016 and "68,9" in answers[-1].text
+
+
+def test_a_yearless_count_keeps_the_conversations_year_or_says_it_takes_the_latest(engine):
+    answers = ask(engine, "qui a gagné en 2020 ?", "combien de citoyens mystères ?")
+    assert answers[-1].found and answers[-1].year == 2016 and "2020" in answers[-1].text
+
+
+def test_a_region_without_laureate_is_known_as_a_region(engine):
+    for question in ("which laureates were in Brittany?", "des lauréats en Bretagne ?"):
+        answer = ask(engine, question)[0]
+        assert not answer.found and "Bretagne" in answer.text
+
+
+@pytest.mark.parametrize("question", ["kikou", "'; DROP TABLE awards; --", "c'est quoi un CCAS ?",
+                                      "qui était 2e chez les régions en 2020 ?"])
+def test_a_question_whose_words_tell_no_language_does_not_take_the_previous_ones(engine, question):
+    alone = ask(engine, question)[0]
+    after = ask(engine, "What was the phone score in 2019?", question)[-1]
+    assert (after.text, after.found, after.lang) == (alone.text, alone.found, alone.lang)
+
+
+def test_a_short_follow_up_keeps_the_conversations_language(engine):
+    assert ask(engine, "What was the phone score in 2019?", "2020 ?")[-1].lang == "en"
