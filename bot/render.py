@@ -3,8 +3,9 @@ clickable sources; suggestions (clarification choices, example questions) as but
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from urllib.parse import urlparse
+from urllib.parse import quote
 
 import discord
 
@@ -23,27 +24,49 @@ COLOR_OTHER = discord.Colour(0x8A8F98)
 CHART_FILENAME = "evolution.png"
 
 
+_URL = re.compile(r"https?://[^\s<]+")  # bare links stay as they are (Discord links them)
+_INLINE = re.compile(r"[\\*_~|`]|\[(?=[^\]\n]*\]\()")  # emphasis, spoilers, code; a masked link's "["
+_LINE_START = re.compile(r"^([ \t]*)(?:([-+#>])|(\d+)\.)(?=\s)", re.M)  # lists, headings, quotes
+_MENTION = re.compile(r"<(?=[@#/:]|a:)|@(?=everyone|here)")
+_URL_SAFE = "/:?#&=+%,;!$'@_.-~"  # kept as they are in a source URL; brackets, parentheses, <>, `*| are encoded
+
+
+def _escape(text: str) -> str:
+    return _INLINE.sub(lambda m: "\\" + m.group(0), text)
+
+
+def plain(text: str) -> str:
+    """Text from the data or from users, shown as written: markdown (a masked link `[x](url)`, bold,
+    quotes, lists...) escaped, and mentions (<@id>, <#id>, @everyone) broken by a zero-width space so
+    Discord neither formats nor links them."""
+    parts, last = [], 0
+    for url in _URL.finditer(text):
+        parts += [_escape(text[last:url.start()]), url.group(0)]
+        last = url.end()
+    text = "".join([*parts, _escape(text[last:])])
+    text = _LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\."), text)
+    return _MENTION.sub(lambda m: m.group(0) + "\u200b", text)
+
+
+def plain_url(url: str) -> str:
+    """A source URL as a plain link: characters that could start markdown or a mention percent-encoded."""
+    return quote(url.strip(), safe=_URL_SAFE)
+
+
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _host(url: str) -> str:
-    return urlparse(url).netloc.removeprefix("www.") or url
-
-
 def source_links(urls: Sequence[str], limit: int = FIELD_MAX) -> str:
-    """'[afnor.org](https://...) · [saumur-kiosque.com](http://...)', numbered when a host repeats."""
-    hosts = [_host(u) for u in urls]
+    """The source URLs, one per line, as plain links (Discord links them; a source cannot hide its
+    address behind other words)."""
     links: list[str] = []
-    seen: dict[str, int] = {}
-    for url, host in zip(urls, hosts):
-        seen[host] = seen.get(host, 0) + 1
-        name = host if hosts.count(host) == 1 else f"{host} ({seen[host]})"
-        link = f"[{name}]({url})"
-        if len(" · ".join([*links, link])) > limit:
+    for url in urls:
+        link = plain_url(url)
+        if len("\n".join([*links, link])) > limit:
             break
         links.append(link)
-    return " · ".join(links)
+    return "\n".join(links)
 
 
 def answer_text(answer: Answer) -> str:
@@ -61,8 +84,8 @@ def answer_embed(answer: Answer, *, question: str | None = None, wording: BotWor
     """The answer; the question as title when the channel does not show it (slash commands, buttons)."""
     wording = wording or load_bot_wording()
     lang = answer.lang
-    embed = discord.Embed(title=clip(question, TITLE_MAX) if question else None,
-                          description=clip(answer_text(answer), DESCRIPTION_MAX),
+    embed = discord.Embed(title=clip(plain(question), TITLE_MAX) if question else None,
+                          description=clip(plain(answer_text(answer)), DESCRIPTION_MAX),
                           colour=COLOR_FOUND if answer.found else COLOR_OTHER)
     if answer.sources:
         key = "source_field" if len(answer.sources) == 1 else "sources_field"
@@ -85,9 +108,10 @@ def suggestions_view(
 
 
 def text_embed(title: str, lines: Sequence[str], *, ok: bool = True) -> discord.Embed:
-    """A plain embed (admin reports): the lines that fit in the description, in order."""
+    """A plain embed (admin reports): the lines that fit in the description, in order. The lines may
+    hold data (names) and users' words (unanswered questions): shown as plain text."""
     body = ""
-    for line in lines:
+    for line in map(plain, lines):
         candidate = f"{body}\n{line}" if body else line
         if len(candidate) > DESCRIPTION_MAX - 2:
             body += "\n…"

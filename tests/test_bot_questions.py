@@ -35,7 +35,7 @@ async def test_slash_question_gets_an_embed_with_year_and_sources(fake_discord: 
     assert "Saumur" in shown["description"]
     assert "2020" in shown["footer"]["text"]
     sources = shown["fields"][0]
-    assert sources["name"] == "Sources" and "](https://indiko.afnor.org/" in sources["value"]
+    assert sources["name"] == "Sources" and "\nhttps://indiko.afnor.org/" in sources["value"]  # plain URLs
     assert "Sources :" not in shown["description"]  # shown as links, not twice
     assert pings_nobody(answer)
 
