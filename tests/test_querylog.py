@@ -124,3 +124,42 @@ async def test_closing_the_service_flushes_its_query_log(tmp_path, mini_data) ->
         assert (await service.stats()).total == 30
     finally:
         await service.close()
+
+
+# --------------------------------------------------------------------------- retention and /stats in SQL
+
+async def test_retention_by_age_and_by_rows(store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    await store.log_queries([LoggedQuery(now - timedelta(days=400 - i), f"old {i}", True) for i in range(10)])
+    await store.log_queries([LoggedQuery(now - timedelta(minutes=50 - i), f"new {i}", i % 2 == 0) for i in range(50)])
+    assert await store.prune_query_log(max_age_days=365) == 10
+    assert (await store.query_stats()).total == 50
+    assert await store.prune_query_log(max_rows=20) == 30
+    assert await store.prune_query_log(max_age_days=0, max_rows=0) == 0  # 0: no limit
+    dump = await store.dump()
+    assert sorted(r["question"] for r in dump["query_log"]) == sorted(f"new {i}" for i in range(30, 50))
+
+
+async def test_the_service_applies_the_retention_in_the_background(tmp_path, mini_data) -> None:
+    settings = Settings(database_url=sqlite_url(tmp_path / "s.db"), data_dir=mini_data, query_log_rows=5)
+    service = await BarometreService.open(settings)
+    try:
+        for i in range(12):
+            await service.ask(f"question sans réponse {i}")
+        assert await service.flush()
+        assert await until(lambda: service._pruned_at is not None)
+        await asyncio.sleep(0.1)
+        assert (await service.stats()).total == 5
+    finally:
+        await service.close()
+
+
+async def test_stats_group_unanswered_questions_in_sql(store) -> None:
+    asked = ["Quel temps fait-il ?"] * 3 + ["quel temps fait-il ?"] * 2 + ["Quel témps fait-il ?"] + \
+        [f"rare {i}" for i in range(30)] + ["score ?"] * 4
+    await store.log_queries([LoggedQuery.now(q, found=q == "score ?") for q in asked])
+    stats = await store.query_stats(limit=2)
+    assert stats.total == len(asked) and stats.answered == 4
+    assert stats.unanswered == (("Quel temps fait-il ?", 6), ("rare 0", 1))

@@ -16,6 +16,8 @@ from dotenv import dotenv_values
 _PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CONNECT_TIMEOUT = 5.0  # seconds to reach the database
 DEFAULT_STATEMENT_TIMEOUT = 30.0  # seconds for one statement
+DEFAULT_QUERY_LOG_DAYS = 365.0  # the query log keeps a year of questions
+DEFAULT_QUERY_LOG_ROWS = 1_000_000  # and at most this many (the newest)
 
 
 def project_dir() -> Path:
@@ -55,6 +57,8 @@ class Settings:
     poll_seconds: float = 1.0  # SQLite: how often a running process checks for a new data version
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT
+    query_log_days: float = DEFAULT_QUERY_LOG_DAYS  # 0: keep questions forever
+    query_log_rows: int = DEFAULT_QUERY_LOG_ROWS  # 0: no limit on the number of rows
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> "Settings":
@@ -74,6 +78,8 @@ class Settings:
             poll_seconds=_seconds(get("BAROMETRE_POLL_SECONDS"), 1.0),
             connect_timeout=_limit_seconds(values, "DATABASE_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT),
             statement_timeout=_limit_seconds(values, "DATABASE_STATEMENT_TIMEOUT", DEFAULT_STATEMENT_TIMEOUT),
+            query_log_days=_retention(values, "QUERY_LOG_RETENTION_DAYS", DEFAULT_QUERY_LOG_DAYS),
+            query_log_rows=int(_retention(values, "QUERY_LOG_MAX_ROWS", DEFAULT_QUERY_LOG_ROWS)),
         )
 
 
@@ -96,3 +102,16 @@ def _limit_seconds(values: Mapping[str, str], name: str, default: float) -> floa
     if not 0 < seconds < 86_400:
         raise ValueError(f"{name} must be between 0 and 86400 seconds, got {raw!r}")
     return seconds
+
+
+def _retention(values: Mapping[str, str], name: str, default: float) -> float:
+    raw = values.get(name)
+    if raw is None:
+        return default
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number (0 for no limit), got {raw!r}") from None
+    if number < 0 or number != number or number == float("inf"):
+        raise ValueError(f"{name} must be 0 (no limit) or more, got {raw!r}")
+    return number

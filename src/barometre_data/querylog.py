@@ -56,7 +56,7 @@ class QueryLogWriter:
 
     def __init__(self, write: Writer, *, max_buffer: int = 10_000, batch: int = 500, time_limit: float = 5.0,
                  retry_min: float = 0.5, retry_max: float = 10.0,
-                 after_write: Callable[[], Awaitable[None]] | None = None) -> None:
+                 after_write: Callable[[], Awaitable[None]] | None = None, after_write_limit: float = 60.0) -> None:
         self._write = write
         self._buffer: deque[LoggedQuery] = deque()
         self.max_buffer = max_buffer
@@ -64,6 +64,7 @@ class QueryLogWriter:
         self.time_limit = time_limit
         self.retry_min, self.retry_max = retry_min, retry_max
         self._after_write = after_write  # e.g. the retention clean-up; its failures are only logged at debug
+        self.after_write_limit = after_write_limit
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()  # one write at a time (the task, or flush())
@@ -151,7 +152,7 @@ class QueryLogWriter:
             self._came_back()
         if self._after_write is not None:
             try:
-                await asyncio.wait_for(self._after_write(), time_limit)
+                await asyncio.wait_for(self._after_write(), self.after_write_limit)
             except Exception as exc:  # noqa: BLE001 (house-keeping; the next write tries again)
                 log.debug("query log: after-write step failed: %s", failure_reason(exc))
         return True

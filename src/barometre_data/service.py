@@ -31,6 +31,7 @@ import os
 import secrets
 import socket
 from datetime import UTC, datetime
+import time
 from dataclasses import dataclass, field
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Hashable
@@ -51,6 +52,7 @@ from .versions import Commit, ServingProcess, VersionInfo
 
 log = logging.getLogger(__name__)
 
+PRUNE_EVERY = 600.0  # seconds between two clean-ups of the query log
 MAX_CHOICES = 25
 HEARTBEAT_SECONDS = 10.0  # how often a following process tells the store which version it serves
 MAX_CHOICE_NAME = 100
@@ -113,7 +115,8 @@ class BarometreService:
         self._started = datetime.now(UTC)
         self._leases: ShardLeases | None = None
         # the query log is written in the background: answers never wait on the database
-        self.query_log = QueryLogWriter(store.log_queries)
+        self.query_log = QueryLogWriter(store.log_queries, after_write=self._prune_query_log)
+        self._pruned_at: float | None = None  # monotonic time of the last retention clean-up
 
     @classmethod
     async def open(cls, settings: Settings | None = None, *, log_queries: bool = True,
@@ -169,6 +172,15 @@ class BarometreService:
         if self._leases is None:
             self._leases = ShardLeases(self.store, shard_ids, on_lost=on_lost)
         await self._leases.acquire()
+
+    async def _prune_query_log(self) -> None:
+        """The query log's retention (QUERY_LOG_RETENTION_DAYS, QUERY_LOG_MAX_ROWS), applied after a
+        write at most every PRUNE_EVERY seconds, in the background."""
+        now = time.monotonic()
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        await self.store.prune_query_log(self.settings.query_log_days, self.settings.query_log_rows)
 
     async def flush(self, timeout: float | None = None) -> bool:
         """Write the buffered query log now (bounded by `timeout`); True when nothing is left."""

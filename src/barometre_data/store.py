@@ -18,11 +18,11 @@ import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, insert, text
+from sqlalchemy import case, delete, event, func, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel, select
@@ -54,6 +54,7 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
+STATS_CANDIDATES = 20  # /stats reads this many grouped questions per one shown (accents folded among them)
 ALL_TABLES = [*DATA_TABLES.values(), QueryLog, *VERSION_TABLES]
 
 
@@ -380,23 +381,46 @@ class Store:
                  "lang": e.lang} for e in entries])
 
     async def query_stats(self, limit: int = 10) -> QueryStats:
-        """Totals, and the unanswered questions asked most (same question = same words, any case/accents)."""
-        async with self._sessions() as session:
-            total = (await session.exec(select(func.count()).select_from(QueryLog))).one()
-            answered = (await session.exec(
-                select(func.count()).select_from(QueryLog).where(QueryLog.found == True))).one()  # noqa: E712
-            asked = (await session.exec(
-                select(QueryLog.question, func.count()).where(QueryLog.found == False)  # noqa: E712
-                .group_by(QueryLog.question))).all()
+        """Totals, and the unanswered questions asked most (same question = same words, any case/accents).
+
+        The database does the counting: totals in one query, unanswered questions grouped by their
+        lower-cased text and only the most asked candidates sent back (accents are then folded on those),
+        so the cost in memory does not grow with the size of the log."""
+        key = func.lower(func.trim(QueryLog.question))
+        async with self.engine.connect() as connection:
+            total, answered = (await connection.execute(
+                select(func.count(), func.coalesce(func.sum(case((QueryLog.found == True, 1), else_=0)), 0))  # noqa: E712
+                .select_from(QueryLog))).one()
+            asked = (await connection.execute(
+                select(func.min(QueryLog.question), func.count().label("n")).where(QueryLog.found == False)  # noqa: E712
+                .group_by(key).order_by(func.count().desc(), key).limit(max(limit, 1) * STATS_CANDIDATES))).all()
         counts: Counter[str] = Counter()
         forms: dict[str, Counter[str]] = {}
         for question, count in asked:
-            key = fold(question) or question.strip()
-            counts[key] += count
-            forms.setdefault(key, Counter())[question.strip()] += count
-        top = tuple((forms[key].most_common(1)[0][0], count)
-                    for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit])
-        return QueryStats(total=total, answered=answered, unanswered=top)
+            key_text = fold(question) or question.strip()
+            counts[key_text] += count
+            forms.setdefault(key_text, Counter())[question.strip()] += count
+        top = tuple((forms[k].most_common(1)[0][0], count)
+                    for k, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit])
+        return QueryStats(total=int(total), answered=int(answered), unanswered=top)
+
+    async def prune_query_log(self, max_age_days: float | None = None, max_rows: int | None = None) -> int:
+        """Delete questions older than `max_age_days` and all but the newest `max_rows` (None or 0: no
+        limit). Returns how many rows were deleted."""
+        deleted = 0
+        async with self.engine.begin() as connection:
+            if max_age_days:
+                cutoff = datetime.now(UTC) - timedelta(days=max_age_days)
+                deleted += (await connection.execute(delete(QueryLog).where(QueryLog.created_at < cutoff))).rowcount
+            if max_rows:
+                threshold = (await connection.execute(select(QueryLog.id).order_by(QueryLog.id.desc())
+                                                      .offset(max_rows).limit(1))).scalar()
+                if threshold is not None:
+                    deleted += (await connection.execute(delete(QueryLog).where(QueryLog.id <= threshold))).rowcount
+        if deleted:
+            log.info("query log: %d old question(s) deleted (retention: %s days, %s rows)", deleted,
+                     max_age_days or "no limit in", max_rows or "no limit in")
+        return deleted
 
 
 # --------------------------------------------------------------------------- SQL helpers
