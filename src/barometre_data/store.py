@@ -54,6 +54,7 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
+READ_BATCH = 1000  # rows read between two turns of the event loop
 STATS_CANDIDATES = 20  # /stats reads this many grouped questions per one shown (accents folded among them)
 ALL_TABLES = [*DATA_TABLES.values(), QueryLog, *VERSION_TABLES]
 
@@ -331,12 +332,14 @@ class Store:
     async def _import_in(self, session: AsyncSession, result: LoadResult) -> ChangeSummary:
         """`import_data` inside the caller's transaction (a data version is written with it)."""
         result.raise_for_errors()
-        desired = rows_from_knowledge(result.knowledge(), result.category_sources())
+        # the heavy parts (the new rows, the diff, its summary) run in a worker: the event loop keeps answering
+        desired = await asyncio.to_thread(lambda: rows_from_knowledge(result.knowledge(), result.category_sources()))
         existing, objects = await _read_rows(session)
-        diffs = {table: _diff(existing.tables[table], desired.tables[table]) for table in DATA_TABLES}
+        diffs = await asyncio.to_thread(
+            lambda: {table: _diff(existing.tables[table], desired.tables[table]) for table in DATA_TABLES})
         await _apply(session, diffs, desired, objects)
         years = tuple(sorted(key[0] for key in desired.tables["edition"]))
-        summary = _summarise(diffs, existing, desired, years)
+        summary = await asyncio.to_thread(_summarise, diffs, existing, desired, years)
         log.debug("data imported: %s", "no change" if summary.empty else f"{len(summary.changes)} changes")
         return summary
 
@@ -352,7 +355,7 @@ class Store:
     async def knowledge(self) -> Knowledge:
         async with self._sessions() as session:
             rows, _ = await _read_rows(session)
-        return knowledge_from_rows(rows)
+        return await asyncio.to_thread(knowledge_from_rows, rows)  # a big snapshot is built in a worker
 
     async def dump(self) -> dict[str, list[Row]]:
         """Every row of every table without surrogate ids, in a canonical order (to compare stores)."""
@@ -464,13 +467,16 @@ async def _read_rows(session: AsyncSession) -> tuple[Rows, dict[str, dict[Key, S
     structure_keys: dict[int, Key] = {}
     for table, model in DATA_TABLES.items():  # structures come before awards
         objects[table] = {}
-        for obj in (await session.exec(select(model))).all():
-            row = _row_of(obj, structure_keys)
-            key = NATURAL_KEYS[table](row)
-            rows.tables[table][key] = row
-            objects[table][key] = obj
-            if isinstance(obj, Structure):
-                structure_keys[obj.id] = key
+        # read in batches: the event loop gets a turn between two (a big store is never read in one block)
+        streamed = await session.stream(select(model))
+        async for batch in streamed.scalars().partitions(READ_BATCH):
+            for obj in batch:
+                row = _row_of(obj, structure_keys)
+                key = NATURAL_KEYS[table](row)
+                rows.tables[table][key] = row
+                objects[table][key] = obj
+                if isinstance(obj, Structure):
+                    structure_keys[obj.id] = key
     return rows, objects
 
 
