@@ -107,11 +107,12 @@ def suggestions_view(
     return view
 
 
-def text_embed(title: str, lines: Sequence[str], *, ok: bool = True) -> discord.Embed:
+def text_embed(title: str, lines: Sequence[str], *, ok: bool = True, escape: bool = True) -> discord.Embed:
     """A plain embed (admin reports): the lines that fit in the description, in order. The lines may
-    hold data (names) and users' words (unanswered questions): shown as plain text."""
+    hold data (names) and users' words (unanswered questions): shown as plain text, unless `escape`
+    is False (lines already formatted on purpose, e.g. code spans)."""
     body = ""
-    for line in map(plain, lines):
+    for line in (map(plain, lines) if escape else lines):
         candidate = f"{body}\n{line}" if body else line
         if len(candidate) > DESCRIPTION_MAX - 2:
             body += "\n…"

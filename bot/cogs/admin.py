@@ -117,8 +117,10 @@ class Admin(commands.Cog):
             await self.send_report(interaction, report, lang)
             return
         history = await self.bot.service.history(limit=15)
-        lines = [f"`{info.line().strip()}`" for info in history] or [W.t("versions_none", lang)]
-        await interaction.followup.send(embed=text_embed(W.t("versions_title", lang), lines), ephemeral=True)
+        # code spans on purpose: a backtick in a line could not close them early
+        lines = [f"`{info.line().strip().replace('`', 'ˋ')}`" for info in history] or [W.t("versions_none", lang)]
+        await interaction.followup.send(embed=text_embed(W.t("versions_title", lang), lines, escape=False),
+                                        ephemeral=True)
 
     @commands.command(name="sync", hidden=True)
     @commands.is_owner()
