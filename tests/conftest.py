@@ -8,11 +8,14 @@ in their files.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import sys
 import os
 import shutil
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -26,6 +29,18 @@ from barometre_data.store import Store
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_DIR / "data"
+
+
+def load_accuracy() -> ModuleType:
+    """tests/accuracy.py, imported by path (so pytest's import mode does not matter) and loaded once."""
+    name = "barometre_accuracy"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("accuracy.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def run_sync(coroutine: Coroutine[Any, Any, Any]) -> Any:

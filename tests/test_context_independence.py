@@ -17,27 +17,13 @@ the suite passes; a new violation fails, and so does a listed one that no longer
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from conftest import load_accuracy
 
-
-def _load_runner():
-    """tests/accuracy.py, imported by path so it works whatever pytest's import mode is."""
-    name = "barometre_accuracy"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("accuracy.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-acc = _load_runner()
+acc = load_accuracy()
 ctx = acc.load_sibling("context_independence.py")
 
 PRIMERS_PER_QUESTION = 4

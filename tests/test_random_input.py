@@ -7,25 +7,11 @@ suite passes: a new offender fails, and so does a listed one that no longer offe
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
+from conftest import load_accuracy
 
-
-def _load_runner():
-    """tests/accuracy.py, imported by path so it works whatever pytest's import mode is."""
-    name = "barometre_accuracy"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("accuracy.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-acc = _load_runner()
+acc = load_accuracy()
 rnd = acc.load_sibling("random_input.py")
 
 
