@@ -27,8 +27,9 @@ class Reply:
     focus: dict[str, str] = field(default_factory=dict)  # what a follow-up may refer to ("il" = the channel named)
 
 
-MAX_LINES = 30
-COUNT_LABELS = ("structures_audited", "mystery_citizens", "laureates_count", "criteria_count", "audits_per_structure")  # a list longer than this is cut (an answer must fit a Discord message)
+MAX_LINES = 30  # a list longer than this is cut (an answer must fit a Discord message)
+# the methodology topics that are counts (their values can be compared, ranked, listed over editions)
+COUNT_TOPICS = ("structures_audited", "mystery_citizens", "laureates_count", "criteria_count", "audits_per_structure")
 
 
 def note_in(item, lang: str) -> str | None:
@@ -714,7 +715,7 @@ class Answerer:
         points: list[tuple[int, float, str]] = []  # (year, value, unit)
         sources: list[str] = []
         if q.topic in self.METHOD_FIELDS:
-            label = self.w.t(f"label_{q.topic}", lang) if q.topic in COUNT_LABELS else None
+            label = self.w.t(f"label_{q.topic}", lang) if q.topic in COUNT_TOPICS else None
             if label is None:  # not a number: each edition's answer, one after the other
                 replies = [self.method(Query(**{**q.__dict__, "year": y, "years": []})) for y in q.years
                            if y in self.k.editions]
@@ -745,7 +746,7 @@ class Answerer:
         if len(points) >= 2:
             (y0, v0, _), (y1, v1, _) = points[0], points[-1]
             published = self.published_change(q, y0, y1)
-            key = "compare_years_change" if q.topic not in COUNT_LABELS else "compare_years_change_count"
+            key = "compare_years_change" if q.topic not in COUNT_TOPICS else "compare_years_change_count"
             lines.append(self.w.t(key, lang, first=y0, last=y1,
                                   points=self.w.signed(published if published is not None else v1 - v0, lang)))
         if missing:

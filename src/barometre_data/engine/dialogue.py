@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..knowledge import Knowledge
 from .answer import Answer, ConversationState
-from .answers import Answerer
+from .answers import COUNT_TOPICS, Answerer
 from .lexicon import Lexicon
 from .matcher import EntityMatcher
 from .normalize import fold
@@ -27,7 +27,6 @@ from .wording import Wording
 TOPIC_PRIORITY = ("threshold", "renaming", "categories", "laureates_count", "criteria_count", "audits_per_structure", "platforms", "channels",
                   "determinants", "audit_periods", "mystery_citizens", "structures_audited", "presentation", "launch",
                   "name", "edition_number")
-COUNT_TOPICS = ("structures_audited", "mystery_citizens", "laureates_count", "criteria_count", "audits_per_structure")
 FACT_INTENTS = ("laureate", "palmares", "score", "ranking", "series", "best_year")
 
 
