@@ -6,9 +6,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
+import threading
 
+import aiohttp
 import discord
+
+from barometre_data.errors import StartupError, first_line
 
 from .client import BarometreBot
 from .config import BotConfig, ConfigError
@@ -27,9 +32,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)  # what Docker / systemd send, and Ctrl-C
+
+
 async def run(config: BotConfig) -> int:
+    """Run until Discord or a stop signal ends it. SIGTERM / SIGINT close the gateway, let the
+    service write what is pending and close the store, then log one line: the exit status is 0."""
+    stopping: list[asyncio.Task[None]] = []
+    loop = asyncio.get_running_loop()
     async with BarometreBot(config) as bot:
-        await bot.start(config.token or "")
+
+        def stop(signum: int) -> None:
+            if not stopping:  # a second signal while closing changes nothing
+                log.info("%s received: closing", signal.Signals(signum).name)
+                stopping.append(loop.create_task(bot.close()))
+
+        handled = threading.current_thread() is threading.main_thread()  # (tests run main() in a thread)
+        for signum in STOP_SIGNALS if handled else ():
+            loop.add_signal_handler(signum, stop, signum)
+        try:
+            await bot.start(config.token or "")
+        finally:
+            for signum in STOP_SIGNALS if handled else ():
+                loop.remove_signal_handler(signum)
+            if stopping:
+                await stopping[0]
+    if stopping:
+        log.info("stopped: gateway closed, pending writes flushed, store closed")
+        return 0
     return 1 if bot.lost_shards else 0
 
 
@@ -61,6 +91,17 @@ def main(argv: list[str] | None = None) -> int:
     except discord.PrivilegedIntentsRequired:
         print("barometre-bot: enable 'Message Content Intent' for the bot in the developer portal "
               "(Bot > Privileged Gateway Intents).", file=sys.stderr)
+        return 1
+    except StartupError as exc:  # the database: malformed URL, down, too new
+        print(f"barometre-bot: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except (aiohttp.ClientConnectionError, discord.GatewayNotFound) as exc:
+        print(f"barometre-bot: cannot reach Discord ({first_line(exc)}): check the network, DNS or proxy "
+              "of this machine, then start again.", file=sys.stderr)
+        return 1
+    except discord.DiscordServerError as exc:
+        print(f"barometre-bot: Discord answered {exc.status} (its own trouble): start again in a few minutes.",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         pass

@@ -34,6 +34,7 @@ def intents() -> discord.Intents:
 class BarometreBot(commands.AutoShardedBot):
     def __init__(self, config: BotConfig, *, service: BarometreService | None = None, open_service: bool = True,
                  **options: Any) -> None:
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here: no warnings
         super().__init__(
             command_prefix=PREFIX,
             intents=intents(),

@@ -32,4 +32,6 @@ def setup_logging(level: str, secrets: Iterable[str] = ()) -> logging.Handler:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("discord.http").setLevel(max(logging.INFO, root.level))  # request dumps are noisy
+    # the store logs what migrated in one line; Alembic's own lines only when debugging
+    logging.getLogger("alembic").setLevel(logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING)
     return handler

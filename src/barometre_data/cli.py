@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 
 from .config import Settings, async_database_url
-from .errors import StartupError
+from .errors import StartupError, check_log_level
 from .knowledge import Count, Edition, Knowledge, Score, TextList
 from .loader import VOCABULARY_FILE, DataErrors, LoadResult, load_dir
 from . import chat, migrate
@@ -331,7 +331,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                      _configure_db, db),
     "ask": Subcommand("answer one question", chat.configure_ask, chat.ask),
     "chat": Subcommand("a conversation on the terminal (one question per line when piped)",
-                       chat.configure_chat, chat.chat),
+                       chat.configure_chat, chat.chat_command),
 }
 
 
@@ -350,7 +350,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     if args.database_url:
         settings = dataclasses.replace(settings, database_url=async_database_url(args.database_url))
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        level = check_log_level(settings.log_level)
+    except StartupError as exc:
+        print(f"barometre: {exc}", file=sys.stderr)
+        return exc.exit_status
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # our own line says what migrated
     try:
         status = SUBCOMMANDS[args.command].run(args, settings)
         if inspect.isawaitable(status):
@@ -362,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     except StartupError as exc:  # a setting or the database: one line, no traceback
         print(f"barometre: {exc}", file=sys.stderr)
         return exc.exit_status
+    except KeyboardInterrupt:  # Ctrl-C during a command
+        print("barometre: interrupted", file=sys.stderr)
+        return 130
     return int(status)
 
 

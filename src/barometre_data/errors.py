@@ -13,3 +13,24 @@ class StartupError(Exception):
 
 class SchemaError(StartupError):
     """The database's schema is one this program cannot use (newer, or not the store's)."""
+
+
+class DatabaseUnavailable(StartupError):
+    """DATABASE_URL is malformed, or the database cannot be reached or opened."""
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def check_log_level(level: str) -> str:
+    """`level` upper-cased if logging knows it, else a StartupError naming LOG_LEVEL."""
+    if level.upper() not in LOG_LEVELS:
+        raise StartupError(f"LOG_LEVEL: {level!r} is not one of {', '.join(LOG_LEVELS)}")
+    return level.upper()
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (drivers add SQL and links below it)."""
+    orig = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(orig).__name__

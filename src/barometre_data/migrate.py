@@ -30,9 +30,10 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .errors import SchemaError
+from .errors import DatabaseUnavailable, SchemaError, first_line
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,15 @@ def head() -> str:
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
-    async with engine.connect() as connection:
-        return await connection.run_sync(_current)
+    """The database's revision (None: none yet). The first connection of every start: a database
+    that cannot be reached or opened raises `DatabaseUnavailable`, one line without the password."""
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_current)
+    except (DBAPIError, OSError) as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(f"cannot open the database {where} (DATABASE_URL): {first_line(exc)}; "
+                                  "is it running, reachable and writable?") from exc
 
 
 async def migrate(engine: AsyncEngine) -> list[str]:

@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import case, delete, event, func, insert, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import ArgumentError, IntegrityError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, Settings, async_database_url
 from .engine.normalize import fold
+from .errors import DatabaseUnavailable
 from .knowledge import Knowledge
 from .loader import LoadResult
 from .migrate import current_revision, migrate
@@ -430,18 +431,28 @@ class Store:
 
 def _create_engine(url: str, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
                    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT) -> AsyncEngine:
-    if url.startswith("postgresql+asyncpg"):
-        # asyncpg: `timeout` bounds connecting, `command_timeout` each statement on the client side (a
-        # frozen server), `statement_timeout` the same on the server side; pre-ping replaces connections
-        # a restarted server closed, and the pool wait is bounded too
-        return create_async_engine(url, pool_pre_ping=True, pool_timeout=connect_timeout, connect_args={
-            "timeout": connect_timeout, "command_timeout": statement_timeout,
-            "server_settings": {"statement_timeout": str(int(statement_timeout * 1000))}})
-    engine = create_async_engine(url)
+    try:
+        if url.startswith("postgresql+asyncpg"):
+            # asyncpg: `timeout` bounds connecting, `command_timeout` each statement on the client side (a
+            # frozen server), `statement_timeout` the same on the server side; pre-ping replaces connections
+            # a restarted server closed, and the pool wait is bounded too
+            return create_async_engine(url, pool_pre_ping=True, pool_timeout=connect_timeout, connect_args={
+                "timeout": connect_timeout, "command_timeout": statement_timeout,
+                "server_settings": {"statement_timeout": str(int(statement_timeout * 1000))}})
+        engine = create_async_engine(url)
+    except (ArgumentError, InvalidRequestError, ImportError) as exc:  # unparsable, unknown or sync driver
+        scheme = url.split("://", 1)[0] if "://" in url else "no scheme"
+        raise DatabaseUnavailable(f"DATABASE_URL ({scheme}) is not a database this program can use: give "
+                                  "sqlite:///path/to/file.db or postgresql://user:password@host:5432/db") from exc
     if engine.dialect.name == "sqlite":
         database = engine.url.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(f"cannot open the database {engine.url} (DATABASE_URL): "
+                                          f"cannot make its folder {folder}: {exc.strerror}") from exc
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
