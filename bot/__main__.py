@@ -87,11 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     except discord.LoginFailure:
         print("barometre-bot: Discord refused the token (DISCORD_TOKEN): reset it in the developer portal "
               "and update .env.", file=sys.stderr)
-        return 1
+        return 2
     except discord.PrivilegedIntentsRequired:
         print("barometre-bot: enable 'Message Content Intent' for the bot in the developer portal "
               "(Bot > Privileged Gateway Intents).", file=sys.stderr)
-        return 1
+        return 2
     except StartupError as exc:  # the database: malformed URL, down, too new
         print(f"barometre-bot: {exc}", file=sys.stderr)
         return exc.exit_status

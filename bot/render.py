@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, urlparse
 
 import discord
 
@@ -96,7 +97,7 @@ def answer_embed(answer: Answer, *, question: str | None = None, wording: BotWor
 
 
 def suggestions_view(
-    answer: Answer, make_button: Callable[[int, str], discord.ui.Item[discord.ui.View]]
+    answer: Answer, make_button: Callable[[int, str], discord.ui.Item[Any]]
 ) -> discord.ui.View | None:
     """Buttons for the answer's suggestions (make_button(index, label) builds each), or None."""
     if not answer.suggestions:

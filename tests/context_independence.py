@@ -175,9 +175,9 @@ def write_known(known: Known, checks: int, shuffled_checks: int, path: Path = KN
     lines = [
         "# Complete questions whose answer changes with what came before them, today",
         "# (tests/test_context_independence.py; the list only shrinks as the engine learns what to inherit).",
-        f"# after_primer: question (<set>:<item id>) -> primers of tests/context_primers.yaml after which its",
+        "# after_primer: question (<set>:<item id>) -> primers of tests/context_primers.yaml after which its",
         f"#   answer changes: {violations} violations of {checks} checks.",
-        f"# shuffled: questions answered differently in one shuffled run of all the sets' single questions:",
+        "# shuffled: questions answered differently in one shuffled run of all the sets' single questions:",
         f"#   {len(known.shuffled)} of {shuffled_checks}.",
         "# Generated: .venv/bin/python bench/known_failures.py --only context --write (never edit by hand).",
         "after_primer:",

@@ -142,7 +142,7 @@ async def test_a_token_discord_refuses(fake_discord: FakeDiscord, tmp_path: Path
     monkeypatch.setattr(bot.config, "project_dir", lambda: tmp_path)
     wrong = make_token(fake_discord.world.bot.id)
     monkeypatch.setenv("DISCORD_TOKEN", wrong)
-    assert await asyncio.to_thread(bot_main.main, []) == 1
+    assert await asyncio.to_thread(bot_main.main, []) == 2
     err = capsys.readouterr().err
     assert "Discord refused the token" in err and wrong not in err
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA_DIR, PROJECT_DIR
+from conftest import DATA_DIR
 from conftest_bot import bot_environment, store_template  # noqa: F401  (fixture)
 from fakediscord import FakeDiscord
 from fakediscord.fake import make_token
@@ -77,7 +77,10 @@ async def test_a_stop_signal_closes_the_bot_cleanly(fake_discord: FakeDiscord, t
 
         started = time.monotonic()
         process.send_signal(signum)
-        status = await asyncio.wait_for(process.wait(), 5)
+        try:
+            status = await asyncio.wait_for(process.wait(), 5)
+        except TimeoutError:
+            raise AssertionError(f"still running 5 s after the signal:\n{log_path.read_text(encoding='utf-8')}") from None
         elapsed = time.monotonic() - started
     finally:
         if process.returncode is None:
@@ -113,32 +116,33 @@ async def test_bot_with_a_token_discord_refuses(fake_discord: FakeDiscord, tmp_p
                                 FAKE_DISCORD_URL=fake_discord.http_url)
     environ["DISCORD_TOKEN"] = make_token(fake_discord.world.bot.id)  # well formed, not the bot's
     done = await asyncio.to_thread(run_bot, environ, tmp_path)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert_one_line(done.stderr, "barometre-bot: Discord refused the token")
     assert environ["DISCORD_TOKEN"] not in done.stderr
 
 
+# case: (settings, expected exit status (2: a setting to fix, 1: an outage), what the line says)
 BAD_STARTS = {
-    "malformed database URL": ({"DATABASE_URL": "mysql://root:hunter2@db/barometre"},
+    "malformed database URL": ({"DATABASE_URL": "mysql://root:hunter2@db/barometre"}, 2,
                                ["DATABASE_URL (mysql) is not a database this program can use"]),
-    "unparsable database URL": ({"DATABASE_URL": "not a url"}, ["DATABASE_URL (no scheme)"]),
-    "database down": ({"DATABASE_URL": "postgresql://bot:hunter2@127.0.0.1:{port}/barometre"},
+    "unparsable database URL": ({"DATABASE_URL": "not a url"}, 2, ["DATABASE_URL (no scheme)"]),
+    "database down": ({"DATABASE_URL": "postgresql://bot:hunter2@127.0.0.1:{port}/barometre"}, 1,
                       ["cannot open the database postgresql+asyncpg://bot:***@127.0.0.1:", "is it running"]),
-    "database file not writable": ({"DATABASE_URL": "sqlite:////proc/no/such/dir/b.db"},
+    "database file not writable": ({"DATABASE_URL": "sqlite:////proc/no/such/dir/b.db"}, 1,
                                    ["cannot open the database sqlite+aiosqlite:////proc/no/such/dir/b.db"]),
-    "log level": ({"LOG_LEVEL": "verbose"}, ["LOG_LEVEL: 'VERBOSE' is not one of DEBUG, INFO"]),
+    "log level": ({"LOG_LEVEL": "verbose"}, 2, ["LOG_LEVEL: 'VERBOSE' is not one of DEBUG, INFO"]),
 }
 
 
 @pytest.mark.parametrize("case", BAD_STARTS, ids=list(BAD_STARTS))
 def test_cli_start_errors_are_one_line(case: str, tmp_path: Path) -> None:
-    settings, expected = BAD_STARTS[case]
+    settings, status, expected = BAD_STARTS[case]
     settings = {k: v.format(port=closed_port()) for k, v in settings.items()}
     environ = clean_environment(**{"DATABASE_URL": f"sqlite:///{tmp_path}/b.db", "BAROMETRE_DATA_DIR": str(DATA_DIR),
                                    **settings})
     done = subprocess.run([*BAROMETRE, "ask", "score du courrier 2020"], env=environ, cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and done.stdout == ""
+    assert done.returncode == status and done.stdout == ""
     assert_one_line(done.stderr, "barometre: ", *expected)
     assert "hunter2" not in done.stderr
 
@@ -146,13 +150,13 @@ def test_cli_start_errors_are_one_line(case: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", BAD_STARTS, ids=list(BAD_STARTS))
 async def test_bot_start_errors_are_one_line(case: str, fake_discord: FakeDiscord, tmp_path: Path,  # noqa: F811
                                              store_template: Path) -> None:  # noqa: F811
-    settings, expected = BAD_STARTS[case]
+    settings, status, expected = BAD_STARTS[case]
     settings = {k: v.format(port=closed_port()) for k, v in settings.items()}
     environ = clean_environment(**bot_environment(fake_discord, tmp_path, store_template),
                                 FAKE_DISCORD_URL=fake_discord.http_url)
     environ.update(settings)
     done = await asyncio.to_thread(run_bot, environ, tmp_path)
-    assert done.returncode == 2
+    assert done.returncode == status
     assert_one_line(done.stderr, "barometre-bot: ", *expected)
     assert "hunter2" not in done.stderr and environ["DISCORD_TOKEN"] not in done.stderr
 

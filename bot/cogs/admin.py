@@ -1,4 +1,5 @@
-"""Admin commands, each checked on the bot's side: /recharger (reload data/ or import an uploaded
+"""Admin commands, shown by Discord only to members who can manage the server (default_permissions;
+a server shows them to others in Server Settings > Integrations) and checked on the bot's side: /recharger (reload data/ or import an uploaded
 edition file), /versions (the data versions, or roll back to one), /stats, and the owner's text
 command !sync."""
 
@@ -32,6 +33,7 @@ class Admin(commands.Cog):
     @app_commands.command(name=W.name("recharger"), description=W.description("recharger"))
     @app_commands.rename(fichier=W.name("recharger", "fichier"))
     @app_commands.describe(fichier=W.description("recharger", "fichier"))
+    @app_commands.default_permissions(manage_guild=True)  # shown to managers; BOT_ADMIN_IDS: README
     @admin_only()
     async def recharger(self, interaction: discord.Interaction, fichier: discord.Attachment | None = None) -> None:
         lang = interaction_lang(interaction)
@@ -79,6 +81,7 @@ class Admin(commands.Cog):
         await interaction.followup.send(embed=embed, files=files, ephemeral=True)
 
     @app_commands.command(name=W.name("stats"), description=W.description("stats"))
+    @app_commands.default_permissions(manage_guild=True)  # shown to managers; BOT_ADMIN_IDS: README
     @admin_only()
     async def stats(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction)
@@ -105,6 +108,7 @@ class Admin(commands.Cog):
     @app_commands.command(name=W.name("versions"), description=W.description("versions"))
     @app_commands.rename(restaurer=W.name("versions", "restaurer"))
     @app_commands.describe(restaurer=W.description("versions", "restaurer"))
+    @app_commands.default_permissions(manage_guild=True)  # shown to managers; BOT_ADMIN_IDS: README
     @admin_only()
     async def versions(self, interaction: discord.Interaction,
                        restaurer: app_commands.Range[int, 1] | None = None) -> None:

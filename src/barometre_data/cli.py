@@ -140,11 +140,11 @@ async def data(args: argparse.Namespace, settings: Settings) -> int:
                 print(texts("reload", args.lang)["version"].format(number=commit.version.number,
                                                                    hash=commit.version.short_hash))
             return 0
-        info, written = await versions.export(args.directory)
-        if info is None:
+        exported, written = await versions.export(args.directory)
+        if exported is None:
             print("no data version yet: nothing to export", file=sys.stderr)
             return 1
-        print(f"{info.label()}: {len(written)} files written to {args.directory}")
+        print(f"{exported.label()}: {len(written)} files written to {args.directory}")
         return 0
     finally:
         await store.close()

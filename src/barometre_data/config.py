@@ -20,10 +20,30 @@ DEFAULT_QUERY_LOG_DAYS = 365.0  # the query log keeps a year of questions
 DEFAULT_QUERY_LOG_ROWS = 1_000_000  # and at most this many (the newest)
 
 
+def _checkout() -> Path | None:
+    root = _PACKAGE_DIR.parents[1]
+    return root if (root / "pyproject.toml").is_file() else None
+
+
 def project_dir() -> Path:
     """The checkout root (the folder holding pyproject.toml), else the current directory."""
-    root = _PACKAGE_DIR.parents[1]
-    return root if (root / "pyproject.toml").is_file() else Path.cwd()
+    return _checkout() or Path.cwd()
+
+
+def default_data_dir() -> Path:
+    """The checkout's data/, else the data files shipped inside the installed package."""
+    checkout = _checkout()
+    return checkout / "data" if checkout is not None else _PACKAGE_DIR / "data"
+
+
+def default_database() -> Path:
+    """The checkout's barometre.db, else barometre.db in the user's data folder (XDG_DATA_HOME,
+    ~/.local/share): an installed program leaves nothing in the folder it is started from."""
+    checkout = _checkout()
+    if checkout is not None:
+        return checkout / "barometre.db"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "barometre" / "barometre.db"
 
 
 def async_database_url(url: str) -> str:
@@ -71,8 +91,8 @@ class Settings:
         data_dir = get("BAROMETRE_DATA_DIR")
         return cls(
             database_url=async_database_url(database_url) if database_url
-            else sqlite_url(root / "barometre.db"),
-            data_dir=Path(data_dir).expanduser() if data_dir else root / "data",
+            else sqlite_url(default_database()),
+            data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
             project_dir=root,
             poll_seconds=_seconds(get("BAROMETRE_POLL_SECONDS"), 1.0),

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 
 class StartupError(Exception):
-    """The program cannot start (or go on) until an operator fixes something outside it."""
+    """The program cannot start (or go on) until an operator fixes something outside it. Exit status
+    2: a setting to change (a service manager should not restart in a loop); 1: an outage that may
+    pass (restarting later can work)."""
 
     exit_status = 2
 
@@ -16,7 +18,9 @@ class SchemaError(StartupError):
 
 
 class DatabaseUnavailable(StartupError):
-    """DATABASE_URL is malformed, or the database cannot be reached or opened."""
+    """The database cannot be reached or opened (it may come back: exit status 1)."""
+
+    exit_status = 1
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

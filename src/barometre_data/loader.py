@@ -206,7 +206,7 @@ def _too_deep(text: str) -> int | None:
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_NESTING:
-                    return event.start_mark.line + 1
+                    return event.start_mark.line + 1 if event.start_mark is not None else 0
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:  # libyaml stops at 1,000 levels itself
@@ -438,12 +438,12 @@ def _check_edition(label: str, doc: EditionFile, vocabulary: VocabularyFile | No
             error(f"scores[{i}].structure", f'no award of the {doc.year} edition names the structure '
                                             f'"{score.structure}"' + suggestion(score.structure, award_names))
         target = getattr(score, score.subject, None) if score.subject in ("channel", "kind", "structure") else None
-        key = (score.subject, target, score.channel)
-        if key in seen_scores:
-            error(f"scores[{i}]", f"the same score as scores[{seen_scores[key]}] ({score.subject}"
+        score_key = (score.subject, target, score.channel)
+        if score_key in seen_scores:
+            error(f"scores[{i}]", f"the same score as scores[{seen_scores[score_key]}] ({score.subject}"
                                   + (f" {target}" if target else "")
                                   + (f", {score.channel})" if score.channel and score.channel != target else ")"))
-        seen_scores.setdefault(key, i)
+        seen_scores.setdefault(score_key, i)
 
     seen_facts: dict[str, int] = {}
     for i, fact in enumerate(doc.facts):

@@ -30,7 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, Settings, async_database_url
 from .engine.normalize import fold
-from .errors import DatabaseUnavailable
+from .errors import DatabaseUnavailable, StartupError
 from .knowledge import Knowledge
 from .loader import LoadResult
 from .migrate import current_revision, migrate
@@ -264,13 +264,18 @@ class Store:
         `statement_timeout` seconds (PostgreSQL: on the client and on the server).
         """
         settings = Settings.from_env() if url is None or (autoload and data_dir is None) else None
-        store = cls(_create_engine(async_database_url(url) if url else settings.database_url,
-                                   connect_timeout, statement_timeout), connect_timeout)
+        if url is None:
+            assert settings is not None
+            url = settings.database_url
+        store = cls(_create_engine(async_database_url(url), connect_timeout, statement_timeout), connect_timeout)
         try:
             if upgrade:
                 await store._create_tables()
             if autoload and not await store.has_data():
-                directory = Path(data_dir) if data_dir is not None else settings.data_dir
+                if data_dir is None:
+                    assert settings is not None
+                    data_dir = settings.data_dir
+                directory = Path(data_dir)
                 await store._fill(directory)
         except BaseException:
             await store.close()
@@ -442,7 +447,7 @@ def _create_engine(url: str, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         engine = create_async_engine(url)
     except (ArgumentError, InvalidRequestError, ImportError) as exc:  # unparsable, unknown or sync driver
         scheme = url.split("://", 1)[0] if "://" in url else "no scheme"
-        raise DatabaseUnavailable(f"DATABASE_URL ({scheme}) is not a database this program can use: give "
+        raise StartupError(f"DATABASE_URL ({scheme}) is not a database this program can use: give "
                                   "sqlite:///path/to/file.db or postgresql://user:password@host:5432/db") from exc
     if engine.dialect.name == "sqlite":
         database = engine.url.database
@@ -466,7 +471,8 @@ def _create_engine(url: str, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
 
 
 def _row_of(obj: SQLModel, structure_keys: dict[int, Key]) -> Row:
-    row = {column.name: getattr(obj, column.name) for column in obj.__table__.columns if column.name != "id"}
+    table = obj.__table__  # type: ignore[attr-defined]  # every model here has table=True
+    row = {column.name: getattr(obj, column.name) for column in table.columns if column.name != "id"}
     if isinstance(obj, Award):
         row["structure"] = structure_keys[row.pop("structure_id")]
     return row
@@ -486,7 +492,7 @@ async def _read_rows(session: AsyncSession) -> tuple[Rows, dict[str, dict[Key, S
                 key = NATURAL_KEYS[table](row)
                 rows.tables[table][key] = row
                 objects[table][key] = obj
-                if isinstance(obj, Structure):
+                if isinstance(obj, Structure) and obj.id is not None:
                     structure_keys[obj.id] = key
     return rows, objects
 
@@ -501,7 +507,7 @@ async def _apply(session: AsyncSession, diffs: dict[str, _TableDiff], desired: R
             if table != "award":
                 return row
             values = dict(row)
-            values["structure_id"] = objects["structure"][values.pop("structure")].id
+            values["structure_id"] = objects["structure"][values.pop("structure")].id  # type: ignore[attr-defined]
             return values
 
         for key in [*diff.changed, *diff.moved]:

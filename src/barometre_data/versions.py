@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, LargeBinary, text
-from sqlmodel import Field, SQLModel, delete, select
+from sqlmodel import Field, SQLModel, col, delete, select
 
 from .loader import SPECIAL_FILES, DataError, LoadResult, load_dir, validate_files, validate_upload
 
@@ -253,19 +253,19 @@ class Versions:
 
     async def current(self) -> VersionInfo | None:
         async with self.store._sessions() as session:
-            row = (await session.exec(select(DataVersion).order_by(DataVersion.id.desc()).limit(1))).first()
+            row = (await session.exec(select(DataVersion).order_by(col(DataVersion.id).desc()).limit(1))).first()
         return _info(row) if row else None
 
     async def current_number(self) -> int:
         """The current version number (0 before the first): what processes check to follow the store."""
         async with self.store._sessions() as session:
-            number = (await session.exec(select(DataVersion.id).order_by(DataVersion.id.desc()).limit(1))).first()
+            number = (await session.exec(select(DataVersion.id).order_by(col(DataVersion.id).desc()).limit(1))).first()
         return number or 0
 
     async def history(self, limit: int | None = None) -> list[VersionInfo]:
         """The versions, newest first."""
         async with self.store._sessions() as session:
-            query = select(DataVersion).order_by(DataVersion.id.desc())
+            query = select(DataVersion).order_by(col(DataVersion.id).desc())
             rows = (await session.exec(query.limit(limit) if limit else query)).all()
         return [_info(row) for row in rows]
 
@@ -274,7 +274,7 @@ class Versions:
         async with self.store._sessions() as session:
             query = select(DataVersion)
             query = query.where(DataVersion.id == number) if number is not None \
-                else query.order_by(DataVersion.id.desc()).limit(1)
+                else query.order_by(col(DataVersion.id).desc()).limit(1)
             row = (await session.exec(query)).first()
             if row is None:
                 if number is not None:
@@ -285,7 +285,7 @@ class Versions:
     async def export(self, directory: Path) -> tuple[VersionInfo | None, list[Path]]:
         """Write the current version's files into `directory` (as edition files + synonyms.yaml)."""
         async with self.store._sessions() as session:
-            row = (await session.exec(select(DataVersion).order_by(DataVersion.id.desc()).limit(1))).first()
+            row = (await session.exec(select(DataVersion).order_by(col(DataVersion.id).desc()).limit(1))).first()
             files = await _blobs(session, row.files) if row else {}
         directory.mkdir(parents=True, exist_ok=True)
         written = []
@@ -419,17 +419,17 @@ class Versions:
             if self.postgres:
                 await (await session.connection()).execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                                            {"key": LOCK_KEY})
-            row = (await session.exec(select(DataVersion).order_by(DataVersion.id.desc()).limit(1))).first()
+            row = (await session.exec(select(DataVersion).order_by(col(DataVersion.id).desc()).limit(1))).first()
             current_files = await _blobs(session, row.files) if row else {}
             current = _Current(_info(row) if row else None, current_files, dict(row.files) if row else {})
             seen = (await session.exec(select(DataFolder).where(DataFolder.hash == folder_hash).limit(1))).first() \
                 if check_seen else None
             base = None
             if folder_path:  # the folder as last taken in from this place (else from anywhere)
-                latest = select(DataFolder).order_by(DataFolder.seen_at.desc()).limit(1)
+                latest = select(DataFolder).order_by(col(DataFolder.seen_at).desc()).limit(1)
                 base = (await session.exec(latest.where(DataFolder.path == folder_path))).first() \
                     or (await session.exec(latest)).first()
-            history = (await session.exec(select(DataVersion).order_by(DataVersion.id.desc()))).all() \
+            history = (await session.exec(select(DataVersion).order_by(col(DataVersion.id).desc()))).all() \
                 if folder_path and row else []
             try:
                 proposal = await asyncio.to_thread(propose, current, seen, base, list(history))
@@ -483,7 +483,7 @@ async def _remember(session: Any, folder: tuple[str, str, dict[str, str]] | None
 async def _blobs(session: Any, manifest: Mapping[str, str]) -> dict[str, bytes]:
     if not manifest:
         return {}
-    rows = (await session.exec(select(DataBlob).where(DataBlob.hash.in_(set(manifest.values()))))).all()
+    rows = (await session.exec(select(DataBlob).where(col(DataBlob.hash).in_(set(manifest.values()))))).all()
     contents = {row.hash: row.content for row in rows}
     return {name: contents[digest] for name, digest in manifest.items()}
 
