@@ -45,6 +45,8 @@ class BarometreBot(commands.AutoShardedBot):
             shard_ids=list(config.served_shards),
             **options,
         )
+        assert isinstance(self.tree, BotTree)
+        self.tree.set_cooldown(*(config.command_cooldown or (None,)))
         self.lost_shards = False  # set when the lease of the shards was lost (the bot then stops)
         self.config = config
         self._service = service

@@ -7,6 +7,7 @@ BOT_CHANNEL_IDS      channel ids where every message is taken as a question (els
 BOT_DEV_GUILD_ID     a server id where commands are synced at start-up (instant, for development)
 BOT_SHARD_COUNT      how many Discord shards the bot runs as, over all its processes (default 1)
 BOT_SHARD_IDS        the shards this process serves (comma-separated, default all of them)
+BOT_COMMAND_COOLDOWN slash commands per user: "5/30" (default: 5 within 30 seconds), or "off"
 LOG_LEVEL            DEBUG, INFO (default), WARNING, ERROR
 """
 
@@ -69,6 +70,7 @@ class BotConfig:
     log_level: str = "INFO"
     shard_count: int = 1
     shard_ids: tuple[int, ...] | None = None  # None: every shard of shard_count
+    command_cooldown: tuple[int, float] | None = (5, 30.0)  # slash commands per user: (rate, seconds); None: off
 
     @property
     def served_shards(self) -> tuple[int, ...]:
@@ -101,7 +103,19 @@ class BotConfig:
             log_level=log_level,
             shard_count=shard_count,
             shard_ids=shard_ids,
+            command_cooldown=_cooldown(get("BOT_COMMAND_COOLDOWN")),
         )
+
+
+def _cooldown(raw: str | None) -> tuple[int, float] | None:
+    if raw is None:
+        return (5, 30.0)
+    if raw.lower() in ("off", "0", "none"):
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*", raw)
+    if not match or int(match[1]) < 1 or float(match[2]) <= 0:
+        raise ConfigError(f"BOT_COMMAND_COOLDOWN: {raw!r} is not RATE/SECONDS (e.g. 5/30) or off.")
+    return int(match[1]), float(match[2])
 
 
 def _shards(count_raw: str | None, ids_raw: str | None) -> tuple[int, tuple[int, ...] | None]:

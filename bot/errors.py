@@ -50,15 +50,17 @@ class BotTree(app_commands.CommandTree):
         super().__init__(client, **options)
         self.set_cooldown(self.cooldown_rate, self.cooldown_per)
 
-    def set_cooldown(self, rate: int, per: float) -> None:
-        self.cooldown_rate, self.cooldown_per = rate, per
-        self._cooldowns: commands.CooldownMapping[discord.Interaction] = commands.CooldownMapping.from_cooldown(
-            rate, per, lambda interaction: interaction.user.id)
+    def set_cooldown(self, rate: int | None, per: float = 30.0) -> None:
+        """`rate` commands per user within `per` seconds (BOT_COMMAND_COOLDOWN); None: no limit."""
+        self._cooldowns: commands.CooldownMapping[discord.Interaction] | None = None
+        if rate is not None:
+            self.cooldown_rate, self.cooldown_per = rate, per
+            self._cooldowns = commands.CooldownMapping.from_cooldown(rate, per, lambda interaction: interaction.user.id)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Counts slash commands only (not autocompletion or button clicks); too many: CommandOnCooldown,
         which on_error turns into the polite reply."""
-        if interaction.type is not discord.InteractionType.application_command:
+        if interaction.type is not discord.InteractionType.application_command or self._cooldowns is None:
             return True
         bucket = self._cooldowns.get_bucket(interaction)
         retry_after = bucket.update_rate_limit() if bucket is not None else None

@@ -88,6 +88,7 @@ class Cluster:
             "BOT_ADMIN_IDS": str(world.owner.id), "BOT_CHANNEL_IDS": str(world.questions_id),
             "BOT_DEV_GUILD_ID": str(world.guild_id), "LOG_LEVEL": "INFO", "FAKE_DISCORD_URL": self.fake.http_url,
             "BOT_SHARD_COUNT": str(count), "TEST_CHANGE_BARRIER": str(self.folder / "barrier"),
+            "BOT_COMMAND_COOLDOWN": "off",  # one user asks all the questions
         })
         if shards is not None:
             environment["BOT_SHARD_IDS"] = shards
