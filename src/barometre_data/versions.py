@@ -306,11 +306,11 @@ class Versions:
                                            started_at=started_at, seen_at=now))
             else:
                 row.shards, row.version, row.seen_at = shards, version, now
-            await session.exec(delete(ServingProcess).where(ServingProcess.seen_at < now - timedelta(days=1)))
+            await session.exec(delete(ServingProcess).where(col(ServingProcess.seen_at) < now - timedelta(days=1)))
 
     async def forget_serving(self, name: str) -> None:
         async with self.store._sessions() as session, session.begin():
-            await session.exec(delete(ServingProcess).where(ServingProcess.name == name))
+            await session.exec(delete(ServingProcess).where(col(ServingProcess.name) == name))
 
     async def serving(self, within: float = 30.0) -> list[ServingProcess]:
         """The processes that reported in the last `within` seconds, by name."""
