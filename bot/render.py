@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import discord
 

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import case, delete, event, func, insert, text
-from sqlalchemy.exc import ArgumentError, IntegrityError, InvalidRequestError
+from sqlalchemy.exc import ArgumentError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, Settings, async_database_url
@@ -398,7 +398,7 @@ class Store:
         key = func.lower(func.trim(QueryLog.question))
         async with self.engine.connect() as connection:
             total, answered = (await connection.execute(
-                select(func.count(), func.coalesce(func.sum(case((QueryLog.found == True, 1), else_=0)), 0))  # noqa: E712
+                select(func.count(), func.coalesce(func.sum(case((col(QueryLog.found) == True, 1), else_=0)), 0))  # noqa: E712
                 .select_from(QueryLog))).one()
             asked = (await connection.execute(
                 select(func.min(QueryLog.question), func.count().label("n")).where(QueryLog.found == False)  # noqa: E712
@@ -420,12 +420,12 @@ class Store:
         async with self.engine.begin() as connection:
             if max_age_days:
                 cutoff = datetime.now(UTC) - timedelta(days=max_age_days)
-                deleted += (await connection.execute(delete(QueryLog).where(QueryLog.created_at < cutoff))).rowcount
+                deleted += (await connection.execute(delete(QueryLog).where(col(QueryLog.created_at) < cutoff))).rowcount
             if max_rows:
-                threshold = (await connection.execute(select(QueryLog.id).order_by(QueryLog.id.desc())
+                threshold = (await connection.execute(select(QueryLog.id).order_by(col(QueryLog.id).desc())
                                                       .offset(max_rows).limit(1))).scalar()
                 if threshold is not None:
-                    deleted += (await connection.execute(delete(QueryLog).where(QueryLog.id <= threshold))).rowcount
+                    deleted += (await connection.execute(delete(QueryLog).where(col(QueryLog.id) <= threshold))).rowcount
         if deleted:
             log.info("query log: %d old question(s) deleted (retention: %s days, %s rows)", deleted,
                      max_age_days or "no limit in", max_rows or "no limit in")
