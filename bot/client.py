@@ -17,6 +17,7 @@ from barometre_data.service import BarometreService
 
 from .config import BotConfig
 from .errors import BotTree
+from .feedback import AnswerMemory
 from .text import CommandTranslator, load_bot_wording
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class BarometreBot(commands.AutoShardedBot):
         self.tree.set_cooldown(*(config.command_cooldown or (None,)))
         self.lost_shards = False  # set when the lease of the shards was lost (the bot then stops)
         self.config = config
+        self.answers = AnswerMemory()  # what each "wrong answer" button is under (bot/feedback.py)
         self._service = service
         self._owns_service = False
         self._open_service = open_service

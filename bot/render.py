@@ -96,15 +96,17 @@ def answer_embed(answer: Answer, *, question: str | None = None, wording: BotWor
     return embed
 
 
-def suggestions_view(
-    answer: Answer, make_button: Callable[[int, str], discord.ui.Item[Any]]
-) -> discord.ui.View | None:
-    """Buttons for the answer's suggestions (make_button(index, label) builds each), or None."""
-    if not answer.suggestions:
+def buttons_view(answer: Answer, make_button: Callable[[int, str], discord.ui.Item[Any]],
+                extra: Sequence[discord.ui.Item[Any]] = ()) -> discord.ui.View | None:
+    """Buttons under an answer: its suggestions (make_button(index, label) builds each), then the
+    `extra` items (the "wrong answer" button); None when there is none."""
+    if not answer.suggestions and not extra:
         return None
     view = discord.ui.View(timeout=None)
     for index, suggestion in enumerate(answer.suggestions[:MAX_BUTTONS]):
         view.add_item(make_button(index, clip(suggestion, BUTTON_LABEL_MAX)))
+    for item in extra:
+        view.add_item(item)
     return view
 
 

@@ -1,5 +1,6 @@
 """Sending answers: to an interaction or as a reply to a message, with suggestion buttons that ask
-the suggested question when clicked (in the conversation of whoever clicks)."""
+the suggested question when clicked (in the conversation of whoever clicks), and the "wrong answer"
+button (bot/feedback.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import discord
 from barometre_data.engine import Answer
 
 from .errors import send_ephemeral
-from .render import answer_embed, suggestions_view
+from .feedback import FlagButton
+from .render import answer_embed, buttons_view
 from .text import interaction_lang, load_bot_wording
 
 log = logging.getLogger(__name__)
@@ -67,8 +69,21 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], *, updat
         return await task
 
 
-def answer_view(answer: Answer, asker_id: int) -> discord.ui.View | None:
-    return suggestions_view(answer, lambda index, label: SuggestionButton(asker_id, index, label))
+def answer_view(client: Any, answer: Answer, asker_id: int, question: str | None) -> discord.ui.View | None:
+    """The buttons under an answer: its suggestions (they ask for `asker_id`), and "wrong answer?",
+    which remembers the question, the answer and the data version served (client: the bot)."""
+    version = client.service.version.number if client.service.version is not None else None
+    flag = FlagButton.for_answer(client.answers, question, answer, version)
+    return buttons_view(answer, lambda index, label: SuggestionButton(asker_id, index, label), [flag])
+
+
+def command_text(interaction: discord.Interaction) -> str | None:
+    """A slash command as its user typed it ("/laureat categorie:sociaux annee:2020"), for the record
+    of a flagged answer."""
+    if interaction.command is None:
+        return None
+    options = " ".join(f"{name}:{value}" for name, value in interaction.namespace)
+    return f"/{interaction.command.qualified_name} {options}".strip()
 
 
 async def send_answer(interaction: discord.Interaction, answer: Answer, *, question: str | None = None,
@@ -78,7 +93,7 @@ async def send_answer(interaction: discord.Interaction, answer: Answer, *, quest
     embed = answer_embed(answer, question=question)
     if image:
         embed.set_image(url=f"attachment://{image}")
-    view = answer_view(answer, interaction.user.id)
+    view = answer_view(interaction.client, answer, interaction.user.id, question or command_text(interaction))
     kwargs: dict[str, Any] = {"embed": embed}
     if view is not None:
         kwargs["view"] = view
@@ -90,8 +105,8 @@ async def send_answer(interaction: discord.Interaction, answer: Answer, *, quest
         await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
 
 
-async def reply_to_message(message: discord.Message, answer: Answer) -> discord.Message:
-    view = answer_view(answer, message.author.id)
+async def reply_to_message(client: Any, message: discord.Message, answer: Answer, question: str) -> discord.Message:
+    view = answer_view(client, answer, message.author.id, question)
     kwargs: dict[str, Any] = {"embed": answer_embed(answer)}
     if view is not None:
         kwargs["view"] = view
@@ -106,7 +121,7 @@ async def answer_click(interaction: discord.Interaction, asker_id: int, question
     key = conversation_key(interaction.channel_id, interaction.user.id)
     answer = await in_time(interaction, service.ask(question, conversation=key), update=mine, ephemeral=not mine)
     embed = answer_embed(answer, question=question)
-    view = answer_view(answer, interaction.user.id)
+    view = answer_view(interaction.client, answer, interaction.user.id, question)
     if mine:
         if interaction.response.is_done():
             await interaction.edit_original_response(embed=embed, view=view)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from barometre_data.service import BarometreService
 from bot.client import BarometreBot
 from bot.config import BotConfig
 from conftest import DATA_DIR, run_sync
-from fakediscord import FakeDiscord
+from fakediscord import FakeDiscord, Sent
 
 
 async def _fill(settings: Settings) -> None:
@@ -60,3 +61,14 @@ async def bot(fake_discord: FakeDiscord, bot_config: BotConfig) -> AsyncIterator
     client = BarometreBot(bot_config, guild_ready_timeout=0.05)
     async with fake_discord.running(client):
         yield client
+
+
+def suggestion_buttons(sent: Sent) -> list[dict[str, Any]]:
+    """The buttons of an answer that ask a suggested question (not "wrong answer?")."""
+    return [b for b in sent.buttons if b.get("custom_id", "").startswith("baro:ask:")]
+
+
+def flag_button(sent: Sent) -> dict[str, Any]:
+    """The "wrong answer?" button of an answer (exactly one)."""
+    [button] = [b for b in sent.buttons if b.get("custom_id", "").startswith("baro:flag:")]
+    return button

@@ -9,7 +9,7 @@ import pytest
 
 from bot import replies
 from bot.client import BarometreBot
-from conftest_bot import bot, bot_config, store_template  # noqa: F401  (fixtures)
+from conftest_bot import bot, bot_config, flag_button, store_template, suggestion_buttons  # noqa: F401  (fixtures)
 from fakediscord import FakeDiscord, Sent
 from fakediscord.fixtures import fake_discord  # noqa: F401  (fixture)
 
@@ -90,19 +90,20 @@ async def test_everyone_in_a_question_never_pings(fake_discord: FakeDiscord, bot
 async def test_clarification_buttons_then_a_click(fake_discord: FakeDiscord, bot: BarometreBot) -> None:  # noqa: F811
     message = await fake_discord.send_message("sociaux", mentions_bot=True)
     reply = await fake_discord.wait_for_reply(message)
-    labels = [b["label"] for b in reply.buttons]
+    labels = [b["label"] for b in suggestion_buttons(reply)]
     assert len(labels) == 2 and "Services sociaux" in labels[0] and "réseaux sociaux" in labels[1]
     # someone else clicks: a private answer, the message stays as it is
     bob = fake_discord.world.add_user("bob")
     private = await (await fake_discord.click(reply.buttons[1]["custom_id"], reply, user=bob)).response()
     assert private.callback_type == 4 and private.ephemeral and "réseaux sociaux" in embed(private)["description"]
-    # the asker clicks: the clarification becomes the answer, buttons gone
+    # the asker clicks: the clarification becomes the answer, the choices gone ("wrong answer?" stays)
     click = await fake_discord.click(reply.buttons[0]["custom_id"], reply)
     answer = await click.response()
     assert answer.callback_type == 7
     assert embed(answer)["title"] == labels[0] and "Saumur" in embed(answer)["description"]
-    assert answer.components == []
-    assert fake_discord.rest.messages[int(reply.message["id"])]["components"] == []
+    assert suggestion_buttons(answer) == [] and flag_button(answer)["label"] == "Réponse fausse ?"
+    edited = fake_discord.rest.messages[int(reply.message["id"])]
+    assert [b["custom_id"] for row in edited["components"] for b in row["components"]] == [flag_button(answer)["custom_id"]]
 
 
 async def test_channel_questions_have_a_polite_cooldown(fake_discord: FakeDiscord, bot: BarometreBot) -> None:  # noqa: F811

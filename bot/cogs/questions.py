@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..client import BarometreBot
+from ..feedback import FlagButton
 from ..replies import SuggestionButton, conversation_key, in_time, reply_to_message, send_answer
 from ..text import load_bot_wording
 
@@ -35,10 +36,10 @@ class Questions(commands.Cog):
         self.cooldown = commands.CooldownMapping.from_cooldown(rate, per, commands.BucketType.user)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(SuggestionButton)
+        self.bot.add_dynamic_items(SuggestionButton, FlagButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(SuggestionButton)
+        self.bot.remove_dynamic_items(SuggestionButton, FlagButton)
 
     @app_commands.command(name=W.name("question"), description=W.description("question"))
     @app_commands.rename(texte=W.name("question", "texte"))
@@ -93,7 +94,7 @@ class Questions(commands.Cog):
             key = conversation_key(message.channel.id, message.author.id)
             answer = await self.bot.service.ask(text, conversation=key)
             self._langs[message.author.id] = answer.lang
-            await reply_to_message(message, answer)
+            await reply_to_message(self.bot, message, answer, text)
         except Exception:
             log.exception("question from user %s in channel %s failed", message.author.id, message.channel.id)
             try:

@@ -167,6 +167,24 @@ class QueryLog(SQLModel, table=True):
     lang: str | None = None
 
 
+
+class AnswerFlag(SQLModel, table=True):
+    """An answer a person marked as wrong (the button under each answer in Discord): the question,
+    the answer as shown and the data version that gave it, for the people who fix the data or the
+    engine. Never touched by data imports."""
+
+    __tablename__ = "answer_flag"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(index=True)  # UTC, when it was flagged
+    question: str | None = None  # None when it could not be known any more (an old message)
+    answer: str
+    found: bool | None = None
+    intent: str | None = None
+    lang: str | None = None
+    year: int | None = None  # the edition the answer was about
+    data_version: int | None = None  # the data version that gave the answer (None: not known any more)
+
 # --------------------------------------------------------------------------- natural rows
 
 # The fields of an edition kept as method facts (one row each, key = field name): counts and lists.

@@ -41,6 +41,7 @@ from rapidfuzz import fuzz
 from .config import Settings
 from .engine import Answer, Conversations, Engine, Query
 from .engine.normalize import fold
+from .feedback import FlaggedAnswer
 from .knowledge import Knowledge
 from .follow import STOP_SECONDS, Follower, stop_task
 from .leases import ShardLeases
@@ -53,6 +54,7 @@ from .versions import Commit, ServingProcess, VersionInfo
 log = logging.getLogger(__name__)
 
 PRUNE_EVERY = 600.0  # seconds between two clean-ups of the query log
+FLAG_TIMEOUT = 5.0  # seconds a "wrong answer" click may wait on the database
 MAX_CHOICES = 25
 HEARTBEAT_SECONDS = 10.0  # how often a following process tells the store which version it serves
 MAX_CHOICE_NAME = 100
@@ -229,6 +231,11 @@ class BarometreService:
         query = Query(intent=intent, lang=lang, year=year, year_explicit=year is not None, confidence=1.0, **slots)
         state = self.conversations.get(conversation)
         return self._engine.run(query, state)
+
+    async def flag(self, flag: FlaggedAnswer) -> None:
+        """Keep an answer a person marked as wrong (listed by /stats); bounded by FLAG_TIMEOUT seconds,
+        so a person clicking while the database is away gets an answer in time (an error they can see)."""
+        await asyncio.wait_for(self.store.flag_answer(flag), FLAG_TIMEOUT)
 
     def _log(self, question: str, answer: Answer) -> None:
         if self.log_queries:

@@ -34,6 +34,7 @@ from .errors import DatabaseUnavailable, StartupError
 from .knowledge import Knowledge
 from .loader import LoadResult
 from .migrate import current_revision, migrate
+from .feedback import FlaggedAnswer
 from .querylog import LoggedQuery
 from .texts import texts
 from .versions import VERSION_TABLES, VersionInfo, Versions
@@ -41,6 +42,7 @@ from .models import (
     DATA_TABLES,
     NATURAL_KEYS,
     ORDER_FIELDS,
+    AnswerFlag,
     Award,
     Edition,
     Key,
@@ -57,7 +59,8 @@ log = logging.getLogger(__name__)
 
 READ_BATCH = 1000  # rows read between two turns of the event loop
 STATS_CANDIDATES = 20  # /stats reads this many grouped questions per one shown (accents folded among them)
-ALL_TABLES = [*DATA_TABLES.values(), QueryLog, *VERSION_TABLES]
+ALL_TABLES = [*DATA_TABLES.values(), QueryLog, AnswerFlag, *VERSION_TABLES]
+FLAGS_SHOWN = 5  # /stats lists this many of the answers flagged as wrong, newest first
 
 
 # --------------------------------------------------------------------------- change summary
@@ -127,6 +130,8 @@ class QueryStats:
     total: int
     answered: int
     unanswered: tuple[tuple[str, int], ...] = ()  # most-asked unanswered questions, with counts
+    flags: int = 0  # answers flagged as wrong, in all
+    flagged: tuple[FlaggedAnswer, ...] = ()  # the most recent of them, newest first
 
     @property
     def share_answered(self) -> float:
@@ -139,6 +144,9 @@ class QueryStats:
         if self.unanswered:
             lines.append(words["unanswered"])
         lines += [f"  {count} × {question}" for question, count in self.unanswered]
+        if self.flags:
+            lines.append(words["flagged"].format(n=self.flags))
+            lines += [f"  {flag.summary()}" for flag in self.flagged]
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -389,6 +397,25 @@ class Store:
                 {"created_at": e.created_at, "question": e.question, "found": e.found, "intent": e.intent,
                  "lang": e.lang} for e in entries])
 
+    async def flag_answer(self, flag: FlaggedAnswer) -> None:
+        """Keep an answer a person marked as wrong (listed by /stats)."""
+        async with self.engine.begin() as connection:
+            await connection.execute(insert(AnswerFlag), [{
+                "created_at": flag.created_at, "question": flag.question, "answer": flag.answer,
+                "found": flag.found, "intent": flag.intent, "lang": flag.lang, "year": flag.year,
+                "data_version": flag.data_version}])
+
+    async def recent_flags(self, limit: int = FLAGS_SHOWN) -> tuple[int, tuple[FlaggedAnswer, ...]]:
+        """How many answers were flagged as wrong, and the `limit` most recent, newest first."""
+        async with self.engine.connect() as connection:
+            total = (await connection.execute(select(func.count()).select_from(AnswerFlag))).scalar_one()
+            rows = (await connection.execute(
+                select(AnswerFlag).order_by(col(AnswerFlag.id).desc()).limit(max(limit, 0)))).all()
+        recent = tuple(FlaggedAnswer(row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC),
+                                     row.question, row.answer, row.found, row.intent, row.lang, row.year,
+                                     row.data_version) for row in rows)
+        return int(total), recent
+
     async def query_stats(self, limit: int = 10) -> QueryStats:
         """Totals, and the unanswered questions asked most (same question = same words, any case/accents).
 
@@ -411,7 +438,8 @@ class Store:
             forms.setdefault(key_text, Counter())[question.strip()] += count
         top = tuple((forms[k].most_common(1)[0][0], count)
                     for k, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit])
-        return QueryStats(total=int(total), answered=int(answered), unanswered=top)
+        flags, flagged = await self.recent_flags()
+        return QueryStats(total=int(total), answered=int(answered), unanswered=top, flags=flags, flagged=flagged)
 
     async def prune_query_log(self, max_age_days: float | None = None, max_rows: int | None = None) -> int:
         """Delete questions older than `max_age_days` and all but the newest `max_rows` (None or 0: no
