@@ -131,6 +131,10 @@ BAD_STARTS = {
     "database file not writable": ({"DATABASE_URL": "sqlite:////proc/no/such/dir/b.db"}, 1,
                                    ["cannot open the database sqlite+aiosqlite:////proc/no/such/dir/b.db"]),
     "log level": ({"LOG_LEVEL": "verbose"}, 2, ["LOG_LEVEL: 'VERBOSE' is not one of DEBUG, INFO"]),
+    "time limit not a number": ({"DATABASE_CONNECT_TIMEOUT": "5s"}, 2,
+                                ["DATABASE_CONNECT_TIMEOUT must be a number of seconds, got '5s'"]),
+    "retention below zero": ({"QUERY_LOG_RETENTION_DAYS": "-1"}, 2,
+                             ["QUERY_LOG_RETENTION_DAYS must be 0 (no limit) or more"]),
 }
 
 
@@ -145,6 +149,18 @@ def test_cli_start_errors_are_one_line(case: str, tmp_path: Path) -> None:
     assert done.returncode == status and done.stdout == ""
     assert_one_line(done.stderr, "barometre: ", *expected)
     assert "hunter2" not in done.stderr
+
+
+def test_a_first_start_logs_short_lines(tmp_path: Path) -> None:
+    """The first start fills the store from data/: the log says what it did in a few short lines, not
+    a line listing every edition and award."""
+    environ = clean_environment(DATABASE_URL=f"sqlite:///{tmp_path}/b.db", BAROMETRE_DATA_DIR=str(DATA_DIR))
+    done = subprocess.run([*BAROMETRE, "ask", "score du courrier 2020"], env=environ, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "50/100" in done.stdout
+    lines = done.stderr.splitlines()
+    assert any("data version 1" in line and "Awards:" in line for line in lines), done.stderr
+    assert lines and all(len(line) <= 400 for line in lines), max(lines, key=len)
 
 
 @pytest.mark.parametrize("case", BAD_STARTS, ids=list(BAD_STARTS))

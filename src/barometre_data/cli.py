@@ -347,12 +347,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
-    if args.database_url:
-        settings = dataclasses.replace(settings, database_url=async_database_url(args.database_url))
     try:
+        settings = Settings.from_env()
+        if args.database_url:
+            settings = dataclasses.replace(settings, database_url=async_database_url(args.database_url))
         level = check_log_level(settings.log_level)
-    except StartupError as exc:
+    except StartupError as exc:  # a malformed setting: one line naming it
         print(f"barometre: {exc}", file=sys.stderr)
         return exc.exit_status
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")

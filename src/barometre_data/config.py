@@ -13,6 +13,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from .errors import SettingError
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CONNECT_TIMEOUT = 5.0  # seconds to reach the database
 DEFAULT_STATEMENT_TIMEOUT = 30.0  # seconds for one statement
@@ -107,7 +109,7 @@ def _seconds(raw: str | None, default: float) -> float:
     try:
         value = float(raw) if raw else default
     except ValueError:
-        raise ValueError(f"BAROMETRE_POLL_SECONDS: {raw!r} is not a number of seconds") from None
+        raise SettingError(f"BAROMETRE_POLL_SECONDS: {raw!r} is not a number of seconds") from None
     return value if value > 0 else default
 
 
@@ -118,9 +120,9 @@ def _limit_seconds(values: Mapping[str, str], name: str, default: float) -> floa
     try:
         seconds = float(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
+        raise SettingError(f"{name} must be a number of seconds, got {raw!r}") from None
     if not 0 < seconds < 86_400:
-        raise ValueError(f"{name} must be between 0 and 86400 seconds, got {raw!r}")
+        raise SettingError(f"{name} must be between 0 and 86400 seconds, got {raw!r}")
     return seconds
 
 
@@ -131,7 +133,7 @@ def _retention(values: Mapping[str, str], name: str, default: float) -> float:
     try:
         number = float(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a number (0 for no limit), got {raw!r}") from None
+        raise SettingError(f"{name} must be a number (0 for no limit), got {raw!r}") from None
     if number < 0 or number != number or number == float("inf"):
-        raise ValueError(f"{name} must be 0 (no limit) or more, got {raw!r}")
+        raise SettingError(f"{name} must be 0 (no limit) or more, got {raw!r}")
     return number

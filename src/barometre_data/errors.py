@@ -13,6 +13,10 @@ class StartupError(Exception):
     exit_status = 2
 
 
+class SettingError(StartupError, ValueError):
+    """A setting (environment or .env) that is not a value the program can use: names the setting."""
+
+
 class SchemaError(StartupError):
     """The database's schema is one this program cannot use (newer, or not the store's)."""
 

@@ -96,6 +96,7 @@ class ChangeSummary:
         return len(self.of(kind, action))
 
     def render(self, lang: str = "fr", limit: int | None = 8) -> str:
+        """Counts per kind of row, each followed by up to `limit` changes (None: all; 0: counts only)."""
         words = texts("changes", lang)
         lines: list[str] = []
         if self.empty:
@@ -114,7 +115,7 @@ class ChangeSummary:
             for change in shown:
                 detail = f" ({', '.join(change.fields)})" if change.fields else ""
                 lines.append(f"  {_MARKS[change.action]} {change.label}{detail}")
-            if len(changes) > len(shown):
+            if len(changes) > len(shown) and limit != 0:
                 lines.append("  " + words["more"].format(n=len(changes) - len(shown)))
         n = len(self.years)
         span = f" ({self.years[0]}–{self.years[-1]})" if n > 1 else (f" ({self.years[0]})" if n else "")

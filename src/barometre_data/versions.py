@@ -461,7 +461,7 @@ class Versions:
             await _remember(session, folder, version)
         if changed:
             log.info("data %s: %s, %s", version.label() if version else "?", proposal.origin,
-                     summary.render("en", limit=3).replace("\n", "; "))
+                     summary.render("en", limit=0).replace("\n", "; "))  # counts: one short line
         return Commit(version, summary, changed)
 
 
