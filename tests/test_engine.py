@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barometre_data.engine import ConversationState, Engine
+from barometre_data.engine import ConversationState, Conversations, Engine
 from barometre_data.loader import load_dir
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -99,6 +99,17 @@ def test_state_expires(engine):
     engine.answer("score du courrier en 2020", state, now=1000.0)
     late = engine.answer("et en 2019 ?", state, now=2000.0)
     assert late.intent != "score" or late.entities.get("channel") != "courrier"
+
+
+def test_idle_conversations_are_forgotten_and_the_busiest_kept(engine):
+    conversations = Conversations(ttl=60, max_size=3)
+    for user in range(5):  # five people ask at t=0..4: only the three most recent are held
+        engine.answer("score du courrier en 2020", conversations.get(user, now=float(user)), now=float(user))
+    assert len(conversations) == 3
+    assert engine.answer("et en 2019 ?", conversations.get(4, now=10.0), now=10.0).entities.get("channel") == "courrier"
+    assert conversations.get(0, now=10.0).intent is None  # pushed out: a fresh conversation
+    conversations.get("late", now=500.0)  # everyone else idle for more than 60 s: forgotten
+    assert len(conversations) == 1
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
