@@ -8,6 +8,8 @@ in their files.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import importlib.util
 import sys
 import os
@@ -20,12 +22,13 @@ from typing import Any
 
 import pytest
 from dotenv import dotenv_values
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from barometre_data.config import async_database_url
 from barometre_data.store import Store
+from barometre_data.versions import LOCK_KEY, sqlite_file
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_DIR / "data"
@@ -122,3 +125,25 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.section("figures")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@contextlib.asynccontextmanager
+async def data_lock_held_elsewhere(store: Store):
+    """The data lock held by "another process" (a connection of its own on PostgreSQL, the lock file
+    on SQLite) for as long as the block runs."""
+    if store.engine.dialect.name == "postgresql":
+        async with store.engine.connect() as connection:
+            await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": LOCK_KEY})
+            try:
+                yield
+            finally:
+                await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+        return
+    database = sqlite_file(store)
+    assert database is not None
+    fd = os.open(database.with_name(database.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

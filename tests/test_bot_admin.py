@@ -6,6 +6,7 @@ from __future__ import annotations
 from barometre_data.service import ReloadReport
 from bot.client import BarometreBot
 from bot.config import BotConfig
+from conftest import data_lock_held_elsewhere
 from conftest_bot import bot, bot_config, store_template  # noqa: F401  (fixtures)
 from fakediscord import FakeDiscord, Upload
 from fakediscord.fixtures import fake_discord  # noqa: F401  (fixture)
@@ -68,6 +69,21 @@ async def test_a_good_file_is_imported_and_served(fake_discord: FakeDiscord, bot
     assert "Centre communal d'action sociale de Saumur" in await ask(fake_discord, "qui a gagné en 2020 ?")
     assert (bot_config.data.data_dir / "2020.yaml").read_text(encoding="utf-8") == original  # kept in the store
     assert (await bot.service.store.versions.files())["2020.yaml"].decode() == changed
+
+
+async def test_an_upload_behind_a_long_change_says_so_and_changes_nothing(fake_discord: FakeDiscord,  # noqa: F811
+                                                                         bot: BarometreBot,  # noqa: F811
+                                                                         bot_config: BotConfig) -> None:  # noqa: F811
+    original = (bot_config.data.data_dir / "2020.yaml").read_text(encoding="utf-8")
+    changed = original.replace("CCAS de la ville de Saumur", "Centre communal d'action sociale de Saumur")
+    bot.service.store.versions.lock_wait = 0.5
+    async with data_lock_held_elsewhere(bot.service.store):
+        interaction = await fake_discord.slash("recharger", {"fichier": Upload("2020.yaml", changed.encode())},
+                                               user=fake_discord.world.admin)
+        report = await interaction.response()
+    assert report.ephemeral and "Une autre modification des données" in report.embeds[0]["title"]
+    assert "rien n'a été changé" in report.embeds[0]["title"] and "Traceback" not in report.text()
+    assert "CCAS de la ville de Saumur" in await ask(fake_discord, "qui a gagné en 2020 ?")
 
 
 async def test_stats_for_admins(fake_discord: FakeDiscord, bot: BarometreBot) -> None:  # noqa: F811

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from barometre_data.errors import Busy
 from barometre_data.store import Store
 from barometre_data.versions import Versions, content_hash, hashes, plan_folder
 
-from conftest import DATA_DIR
+from conftest import DATA_DIR, data_lock_held_elsewhere
 
 
 def edition(year: int, base: int = 2020) -> bytes:
@@ -145,8 +146,8 @@ async def overlapping(barrier: asyncio.Barrier):
     @contextlib.asynccontextmanager
     async def locked(self: Versions):
         await asyncio.wait_for(barrier.wait(), 10)
-        async with original(self):
-            yield
+        async with original(self) as deadline:
+            yield deadline
 
     Versions._locked = locked  # type: ignore[method-assign]
     try:
@@ -173,6 +174,37 @@ async def test_two_uploads_at_the_same_moment_both_land(store_url: str, mini_dat
         if second is not first:
             await second.close()
         await first.close()
+
+
+async def test_a_change_behind_one_too_long_gives_up_plainly_and_changes_nothing(store_url: str, mini_data: Path) -> None:
+    store = await Store.open(store_url, data_dir=mini_data)
+    try:
+        before = await store.versions.current()
+        store.versions.lock_wait = 0.5
+        async with data_lock_held_elsewhere(store):
+            with pytest.raises(Busy, match="held the data lock for more than 0.5 s: nothing was changed"):
+                await store.versions.upload("2030.yaml", edition(2030))
+        assert await store.versions.current() == before and 2030 not in (await store.knowledge()).editions
+        landed = await store.versions.upload("2030.yaml", edition(2030))  # once the other change is done
+        assert landed.changed and landed.version.number == before.number + 1
+    finally:
+        await store.close()
+
+
+async def test_a_change_waits_past_the_statement_time_limit_for_the_lock(store_url: str, mini_data: Path) -> None:
+    """A change queued behind a long one waits for it (up to `lock_wait`), even beyond the database's
+    time limit for one statement."""
+    store = await Store.open(store_url, data_dir=mini_data, statement_timeout=1.0)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            await stack.enter_async_context(data_lock_held_elsewhere(store))
+            waiting = asyncio.ensure_future(store.versions.upload("2030.yaml", edition(2030)))
+            await asyncio.sleep(2.5)  # longer than a statement may run
+            assert not waiting.done()
+        commit = await asyncio.wait_for(waiting, 20)
+        assert commit.changed and 2030 in (await store.knowledge()).editions
+    finally:
+        await store.close()
 
 
 async def test_a_folder_seen_elsewhere_is_the_base_of_its_next_change(store: Store, mini_data: Path,

@@ -17,6 +17,12 @@ class SettingError(StartupError, ValueError):
     """A setting (environment or .env) that is not a value the program can use: names the setting."""
 
 
+class Busy(StartupError):
+    """Another data change held the data lock for longer than a change waits (it may pass: status 1)."""
+
+    exit_status = 1
+
+
 class SchemaError(StartupError):
     """The database's schema is one this program cannot use (newer, or not the store's)."""
 

@@ -41,6 +41,7 @@ from rapidfuzz import fuzz
 from .config import Settings
 from .engine import Answer, Conversations, Engine, Query
 from .engine.normalize import fold
+from .errors import Busy
 from .feedback import FlaggedAnswer
 from .knowledge import Knowledge
 from .follow import STOP_SECONDS, Follower, stop_task
@@ -67,11 +68,17 @@ class ReloadReport:
     errors: list[str] = field(default_factory=list)
     version: VersionInfo | None = None  # the store's version after the change (or as it was)
     notice: str | None = None  # e.g. a data folder not taken in, and why
-    reason: str | None = None  # "database_away" when the store could not be reached (errors hold the French text)
+    reason: str | None = None  # "database_away" (the store could not be reached) or "busy" (errors: the French text)
+    waited: float | None = None  # busy: seconds waited for the data lock
 
     @classmethod
     def database_away(cls) -> "ReloadReport":
         return cls(False, errors=[texts("reload", "fr")["database_away"]], reason="database_away")
+
+    @classmethod
+    def busy(cls, seconds: float) -> "ReloadReport":
+        return cls(False, errors=[texts("reload", "fr")["busy"].format(seconds=f"{seconds:g}")], reason="busy",
+                   waited=seconds)
 
     @classmethod
     def of(cls, commit: Commit) -> "ReloadReport":
@@ -79,8 +86,8 @@ class ReloadReport:
                    notice=commit.notice)
 
     def render(self, lang: str = "fr", limit: int = 20) -> str:
-        if self.reason == "database_away":
-            return texts("reload", lang)["database_away"]
+        if self.reason in ("database_away", "busy"):
+            return texts("reload", lang)[self.reason].format(seconds=f"{self.waited or 0:g}")
         if self.ok:
             words = texts("reload", lang)
             lines = [self.summary.render(lang) if self.summary is not None else words["unchanged"]]
@@ -335,6 +342,10 @@ class BarometreService:
             commit = await change
         except DataErrors as exc:
             return ReloadReport(False, errors=[str(e) for e in exc.errors])
+        except Busy:  # another change holds the data lock too long: said plainly, nothing changed
+            log.warning("data change not made: another change held the data lock for over %.0f s",
+                        self.store.versions.lock_wait)
+            return ReloadReport.busy(self.store.versions.lock_wait)
         except LookupError:
             raise
         except Exception as exc:  # a database failure: nothing changed (one transaction)

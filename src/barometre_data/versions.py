@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, LargeBinary, text
 from sqlmodel import Field, SQLModel, col, delete, select
 
+from .errors import Busy
 from .loader import SPECIAL_FILES, DataError, LoadResult, load_dir, validate_files, validate_upload
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "barometre_data"
 LOCK_KEY = 0x6261726F_6D657472 & 0x7FFFFFFFFFFFFFFF  # "barometr": the data lock (pg_advisory_xact_lock)
+DATA_LOCK_WAIT = 120.0  # seconds a change waits for another one to finish before it gives up (Busy)
 STORE_LABEL = Path("store")  # what validation errors of the store's own files are relative to
 
 
@@ -207,7 +210,8 @@ class _FileLock:
         self.path = path
 
     @contextlib.asynccontextmanager
-    async def held(self, poll: float = 0.02) -> AsyncIterator[None]:
+    async def held(self, deadline: float, waited: float, poll: float = 0.02) -> AsyncIterator[None]:
+        """Held until the block ends; Busy if another process still holds it at `deadline` (monotonic)."""
         import fcntl
 
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -217,6 +221,8 @@ class _FileLock:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise _busy(waited) from None
                     await asyncio.sleep(poll)
             try:
                 yield
@@ -224,6 +230,23 @@ class _FileLock:
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+
+
+def _busy(waited: float) -> Busy:
+    return Busy(f"another data change (an upload, a reload or `barometre load`, maybe in another process) "
+                f"has held the data lock for more than {waited:g} s: nothing was changed; try again in a minute")
+
+
+async def _pg_data_lock(session: Any, deadline: float, waited: float) -> None:
+    """The data lock of this transaction on PostgreSQL (released at its end). Tried rather than waited
+    for, so the wait is bounded by `deadline` and not cut by the statement time limit."""
+    connection = await session.connection()
+    pause = 0.05
+    while not (await connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOCK_KEY})).scalar():
+        if time.monotonic() >= deadline:
+            raise _busy(waited)
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 1.0)
 
 
 def sqlite_file(store: Store) -> Path | None:
@@ -239,8 +262,9 @@ def sqlite_file(store: Store) -> Path | None:
 class Versions:
     """The data's versions in one store (`store.versions`)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, lock_wait: float = DATA_LOCK_WAIT) -> None:
         self.store = store
+        self.lock_wait = lock_wait  # seconds a change waits for the data lock, then Busy
         self._local = asyncio.Lock()  # changes from this process, one at a time
         database = sqlite_file(store)
         self._file_lock = _FileLock(database.with_name(database.name + ".lock")) if database else None
@@ -400,13 +424,22 @@ class Versions:
     # ---- the one transaction
 
     @contextlib.asynccontextmanager
-    async def _locked(self) -> AsyncIterator[None]:
-        async with self._local:
+    async def _locked(self) -> AsyncIterator[float]:
+        """This process's turn, and the file lock on SQLite; yields the deadline (monotonic) for the
+        rest of the wait (PostgreSQL's lock is taken in the transaction). Busy past `lock_wait`."""
+        deadline = time.monotonic() + self.lock_wait
+        try:
+            await asyncio.wait_for(self._local.acquire(), self.lock_wait)
+        except TimeoutError:
+            raise _busy(self.lock_wait) from None
+        try:
             if self._file_lock is None:
-                yield
+                yield deadline
             else:
-                async with self._file_lock.held():
-                    yield
+                async with self._file_lock.held(deadline, self.lock_wait):
+                    yield deadline
+        finally:
+            self._local.release()
 
     async def _change(self, propose: Callable[..., _Proposal | None], *,
                       folder: tuple[str, str, dict[str, str]] | None = None, check_seen: bool = False) -> Commit:
@@ -415,10 +448,9 @@ class Versions:
         `folder` (path, hash, files) is a data folder being taken in: remembered, whatever happens."""
         folder_path, folder_hash = (folder[0], folder[1]) if folder else (None, None)
         store = self.store
-        async with self._locked(), store._sessions() as session, session.begin():
+        async with self._locked() as deadline, store._sessions() as session, session.begin():
             if self.postgres:
-                await (await session.connection()).execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                                           {"key": LOCK_KEY})
+                await _pg_data_lock(session, deadline, self.lock_wait)
             row = (await session.exec(select(DataVersion).order_by(col(DataVersion.id).desc()).limit(1))).first()
             current_files = await _blobs(session, row.files) if row else {}
             current = _Current(_info(row) if row else None, current_files, dict(row.files) if row else {})
