@@ -214,9 +214,36 @@ class Terminal:
     def type(self, keys: str) -> None:
         os.write(self.master, keys.encode())
 
+    def wait_until_reading(self, timeout: float = 10) -> None:
+        """Wait until the program sleeps waiting for a key (readline's select()). Python's readline
+        only looks for a Ctrl-C (SIGINT) while it waits in select(): a Ctrl-C arriving in the instant
+        between the prompt being drawn and that wait is seen at the next key only (a CPython race,
+        `Modules/readline.c`), so a test that sends Ctrl-C the moment "> " shows must wait for it."""
+        wchan = Path(f"/proc/{self.process.pid}/wchan")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                where = wchan.read_text()
+            except OSError:
+                where = ""
+            if where in ("", "0"):  # the kernel does not say: a pause instead
+                time.sleep(0.5)
+                return
+            if "poll" in where or "select" in where:
+                return
+            time.sleep(0.01)
+
     def close(self) -> int:
         try:
-            status = self.process.wait(timeout=5)
+            try:
+                status = self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                while select.select([self.master], [], [], 0.2)[0]:
+                    try:
+                        self.screen += os.read(self.master, 4096).decode("utf-8", "replace")
+                    except OSError:
+                        break
+                raise AssertionError(f"still running 5 s after the key:\n{self.screen[-1500:]}") from None
             while select.select([self.master], [], [], 0.2)[0]:  # what it printed last
                 try:
                     self.screen += os.read(self.master, 4096).decode("utf-8", "replace")
@@ -241,6 +268,7 @@ def test_terminal_chat_edits_lines_keeps_history_and_ends_in_one_line(key: str, 
         recalled = terminal.screen[mark:end]
         assert recalled.startswith("score du courier 20") and "[A" not in recalled, repr(recalled)  # drawn, not sent
         terminal.read_until("> ", start=end)
+        terminal.wait_until_reading()
         terminal.type(key)
         status = terminal.close()
     finally:
