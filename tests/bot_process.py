@@ -38,8 +38,8 @@ def install_barrier(folder: Path, count: int) -> None:
             deadline = time.monotonic() + 10
             while len(list(folder.glob("waiting-*"))) < count and time.monotonic() < deadline:
                 await asyncio.sleep(0.01)
-        async with original(self):
-            yield
+        async with original(self) as lock_deadline:
+            yield lock_deadline
 
     Versions._locked = locked  # type: ignore[method-assign]
 
