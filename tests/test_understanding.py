@@ -72,6 +72,73 @@ def test_a_claim_gets_yes_or_no_and_what_was_really_won(engine, question, verdic
     assert answer.text.startswith(verdict) and real_category in answer.text
 
 
+@pytest.mark.parametrize("question", [
+    "Villeurbanne a gagné chez les plus de 100 000 en 2020 c'est ça ?",  # no such category that year
+    "Saumur a gagné la catégorie régions en 2020, non ?",
+])
+def test_a_claim_corrected_with_what_was_really_won_is_an_answer(engine, question):
+    answer = ask(engine, question)[0]
+    assert answer.text.startswith("Non") and answer.found and answer.sources and "2020" in answer.text
+
+
+@pytest.mark.parametrize("definition, follow_up, name", [
+    ("c'est quoi une MFS ? ma voisine y travaille", "et y en a une qui a gagné un prix ?", "Viverols"),
+    ("what is an EPCI?", "and did one of them win a prize?", "Grand Besançon"),
+])
+def test_after_a_term_that_is_a_category_the_laureates_are_that_categorys(engine, definition, follow_up, name):
+    answer = ask(engine, definition, follow_up)[1]
+    assert answer.found and answer.intent == "laureate" and name in answer.text
+
+
+def test_a_channel_after_a_structures_own_score_is_that_structures_channel(engine):
+    answers = ask(engine, "qui a gagné chez les départements en 2017 ?", "il avait eu quel score ?",
+                  "et au téléphone ?", "et sur les réseaux sociaux ?")
+    assert "74,5" in answers[1].text
+    assert answers[2].found and "Maine-et-Loire" in answers[2].text and "87" in answers[2].text
+    assert answers[3].found and "Maine-et-Loire" in answers[3].text and "75" in answers[3].text
+
+
+def test_a_channel_after_a_structure_without_scores_is_the_national_one(engine):
+    answers = ask(engine, "qui a gagné chez les sociaux en 2020 ?", "quel score pour eux ?", "et au téléphone ?")
+    assert not answers[1].found and answers[2].found and "81" in answers[2].text
+
+
+# ------------------------------------------------------------------ whether a structure took part
+
+@pytest.mark.parametrize("question, found, words", [
+    ("est-ce que Quimper a participé au baromètre ?", False, ["Quimper", "pas leur liste"]),
+    ("ma commune c'est Brive la Gaillarde. on a participé ?", False, ["Brive"]),
+    ("did Marseille take part in the barometer?", False, ["Marseille", "not which ones"]),
+    ("Saumur a participé au baromètre ?", True, ["Oui", "2020"]),
+    ("has Belfort taken part?", True, ["Yes", "2016"]),
+])
+def test_whether_a_structure_took_part_is_not_answered_with_a_count(engine, question, found, words):
+    """The data counts the structures audited, it does not list them: a named structure is a laureate
+    (so it took part), or it is not in the data; never the number of participants instead."""
+    answer = ask(engine, question)[0]
+    assert answer.found is found and answer.intent == "structure"
+    assert all(word in answer.text for word in words) and "structures ont été auditées" not in answer.text
+
+
+def test_how_many_took_part_is_still_a_count(engine):
+    answer = ask(engine, "combien de structures ont participé en 2020 ?")[0]
+    assert answer.found and "321" in answer.text
+
+
+# ------------------------------------------------------------------ population bands
+
+@pytest.mark.parametrize("before, question, name", [
+    ("qui a gagné en 2020 ?", "et la même année qui a gagné chez les villes de moins de 20000 ?", "Pagny"),
+    ("score global 2020", "la même année, qui a gagné chez les plus de 50 000 habitants ?", "Villeurbanne"),
+    ("phone score in 2020", "that year who won among towns under 20,000?", "Pagny"),
+])
+def test_the_comparison_words_of_a_band_ask_for_no_best_or_worst(engine, before, question, name):
+    """'moins de 20 000', 'les plus de 50 000' bound a number: a relative year beside them is still a
+    year, not 'the edition with the fewest ...'."""
+    answer = ask(engine, before, question)[1]
+    assert answer.found and answer.intent == "laureate" and answer.year == 2020 and name in answer.text
+
+
 def test_a_structure_asked_for_the_wrong_year_says_when_it_won(engine):
     answer = ask(engine, "Saumur a été primée en 2019 ?")[0]
     assert not answer.found and "2020" in answer.text
@@ -119,6 +186,9 @@ def test_a_structure_asked_for_two_years_gets_both(engine):
     ("c'est quoi un citoyen mystère ?", ["enquêteur"]),
     ("qui organise le baromètre ?", ["AFNOR"]),
     ("what does EPCI stand for?", ["inter-municipal"]),
+    # "mean" is also the overall score's word: inside "what does X mean" it asks the meaning
+    ("what does CCAS mean? sorry im not french", ["social action"]),
+    ("what does MFS mean", ["France services"]),
 ])
 def test_a_term_is_defined_with_its_source(engine, question, words):
     answer = ask(engine, question)[0]

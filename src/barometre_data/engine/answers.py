@@ -195,8 +195,9 @@ class Answerer:
             if not edition.awards and edition.laureates_count:
                 return self.unnamed(edition, lang)
             missing = self.missing("laureate_none", lang, year, years, category=label)
-            if q.claimed:
-                self.check_claim(q, missing, [], year)
+            if q.claimed and self.check_claim(q, missing, [], year):
+                missing.found = True  # a premise corrected with what the structure really won (as premise_wrong)
+                return self.finish(missing, lang)
             return missing
         if not q.rank and any(a.rank in (None, 1) for a in awards):
             awards = [a for a in awards if a.rank in (None, 1)]  # the laureate(s); runners-up only when asked
@@ -222,11 +223,12 @@ class Answerer:
             self.check_claim(q, reply, awards, year)
         return self.finish(reply, lang)
 
-    def check_claim(self, q: Query, reply: Reply, awards: list[Award], year: int) -> None:
-        """"X a gagné la catégorie C en Y, non ?": yes or no first, and what X did win."""
+    def check_claim(self, q: Query, reply: Reply, awards: list[Award], year: int) -> bool:
+        """"X a gagné la catégorie C en Y, non ?": yes or no first, and what X did win. True when the
+        answer then says what X really won (a fact of the data, with its sources)."""
         claimed, _ = self.structures_of(q.claimed)
         if not claimed:
-            return
+            return False
         right = any(a.structure in claimed for a in awards)
         lines = [self.w.t("claim_yes" if right else "claim_no", q.lang)]
         if not right:
@@ -236,6 +238,7 @@ class Answerer:
                                       category=self.category_label(a.category, q.lang, self.k.editions[a.year])))
             reply.sources += [u for a in won[:3] for u in a.sources]
         reply.text = " ".join(lines[:1]) + " " + reply.text + ("\n" + "\n".join(lines[1:]) if lines[1:] else "")
+        return right or bool(lines[1:])
 
     def unnamed(self, edition: Edition, lang: str) -> Reply:
         count = edition.laureates_count
@@ -303,8 +306,8 @@ class Answerer:
             if area is not None and area.field == "region":  # a region of France with no laureate in the data
                 return Reply(self.w.t("region_no_laureate", lang, region=area.label, partial=self.partial_years()),
                              False, year=q.year)
-            return Reply(self.w.t("structure_unknown", lang, query=query_text, partial=self.partial_years()), False,
-                         year=q.year)
+            key = "structure_unknown_took_part" if q.took_part else "structure_unknown"
+            return Reply(self.w.t(key, lang, query=query_text, partial=self.partial_years()), False, year=q.year)
         awards = sorted((a for s in structures for a in self.awards_of.get(s, [])), key=lambda a: a.year)
         if q.only_kind and any(a.structure.kind == q.only_kind for a in awards):
             awards = [a for a in awards if a.structure.kind == q.only_kind]
@@ -313,6 +316,8 @@ class Answerer:
                             place=area.label)
         else:
             head = self.w.t("structure_head", lang, query=query_text)
+        if q.took_part:
+            head = self.w.t("structure_took_part", lang, query=query_text) + "\n" + head
         if q.year is not None and q.year_explicit:
             asked = set(q.years) or {q.year}  # "lauréate en 2016 et en 2020 ?": each year asked
             in_year = [a for a in awards if a.year in asked]
@@ -416,6 +421,10 @@ class Answerer:
             for s in structures:
                 if s.name in self.structure_scores:
                     return "structure", s.name
+        if q.about_structures and q.channel:  # a structure's own channel score
+            named = next((name for name in q.structures if (name, q.channel) in self.structure_channels), None)
+            if named:
+                return "structure", named
         if q.about_structures:  # a structure's own score
             named = next((name for name in q.structures if name in self.structure_scores), None)
             if named:

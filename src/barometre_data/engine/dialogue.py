@@ -70,6 +70,12 @@ class Dialogue:
         # where results were presented ("Angers"): a place of the data, not an unknown laureate
         self.event_places = frozenset(w for e in knowledge.editions.values() for event in (e.published, e.presentation)
                                       if event and event.place for w in fold(event.place).split())
+        # a glossary term that is also a category ("MFS"): what "une a gagné ?" after its definition asks about
+        category_words = {fold(alias): key for key, c in knowledge.vocabulary.categories.items()
+                          for alias in (key.replace("-", " "), c.fr, c.en, *c.aliases)}
+        self.term_categories = {term.id: category_words[w] for term in knowledge.glossary.values()
+                                for w in map(fold, (term.id.replace("-", " "), *term.aliases))
+                                if w in category_words}
 
     # ------------------------------------------------------------------ the steps
     def resolve(self, p: Parsed, state: ConversationState) -> Resolved:
@@ -392,7 +398,7 @@ class Dialogue:
         """What is asked: the first rule of the table in rules.py that applies."""
         awards_asked = bool(intents & {"laureate", "palmares"})
         situation = Situation(q=q, p=p, named=named, intents=intents, topic=topic, awards_asked=awards_asked,
-                              unknown_name=self.unknown_name(p) if awards_asked else None,
+                              unknown_name=self.unknown_name(p) if awards_asked or p.took_part else None,
                               channel_words=self.lexicon.has(p.words, "channels"),
                               kinds_words=self.lexicon.has(p.words, "kinds"))
         if first_rule(situation) is None:
@@ -408,6 +414,12 @@ class Dialogue:
         if structures and not named.places and not named.cats and q.intent in ("score", "attribute") and (
                 self.lexicon.points_back(p.words) or self.pronoun_points_back(p)):
             q.structures, q.about_structures = list(structures), True  # "quel score pour eux ?"
+        elif structures and state.intent == "score" and p.followup and len(named.chans) == 1 and q.intent == "score" \
+                and not (named.places or named.cats or named.kinds or named.subjects):
+            # "il avait eu quel score ?" then "et au téléphone ?": that structure's channel score, where published
+            own = [name for name in structures if (name, named.chans[0]) in self.answerer.structure_channels]
+            if own:
+                q.structures, q.about_structures = own, True
         pointed = any(h.of_type("category") and h.start > 0 and p.words[h.start - 1] in
                       self.lexicon.word_sets["demonstratives"] for h in p.hits)
         if named.cats and not named.places and structures and pointed:
@@ -502,6 +514,7 @@ class Dialogue:
                       suggestions=suggestions)
 
     def superlative(self, words: list[str]) -> str | None:
+        words = self.without_band_words(words)
         pairs = {" ".join(words[i:i + 2]) for i in range(len(words) - 2) if words[i + 2] in ("de", "d", "of")}
         worst = self.lexicon.has(words, "worst")
         best = self.lexicon.has(words, "best") or (bool(pairs & self.lexicon.word_sets["most"]) and not worst)
@@ -510,6 +523,19 @@ class Dialogue:
         if worst and not best:
             return "worst"
         return None
+
+    def without_band_words(self, words: list[str]) -> list[str]:
+        """The words without the comparison words of a population band ("moins de 20 000", "les plus
+        de 50 000"): there they bound a number, they do not ask for the best or the worst."""
+        sets = self.lexicon.word_sets
+        cues = sets["more_than"] | sets["less_than"]
+        drop: set[int] = set()
+        for i, word in enumerate(words):
+            if word in cues and any(w[:1].isdigit() for w in words[i + 1:i + 3]):
+                drop.add(i)
+                if i and words[i - 1] in sets["slot_articles"]:
+                    drop.add(i - 1)
+        return [w for i, w in enumerate(words) if i not in drop] if drop else words
 
     def pick_topic(self, p: Parsed, intents: set[str], chans: list[str], subjects: list[str]) -> str | None:
         topics = set(p.topics)
@@ -624,6 +650,9 @@ class Dialogue:
             q.places = list(previous.get("places", []))
         if q.intent == "laureate" and not q.category:
             q.category = previous.get("category")
+        if q.intent in ("palmares", "laureate") and not new_types and state.intent == "define" \
+                and previous.get("term") in self.term_categories:
+            q.intent, q.category = "laureate", self.term_categories[previous["term"]]  # "c'est quoi une MFS ?" then "une a gagné ?"
         if q.intent == "structure" and not q.places:
             q.places = list(previous.get("places", []))
         if q.intent == "method" and not q.topic:

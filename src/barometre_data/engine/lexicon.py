@@ -79,6 +79,12 @@ class Lexicon:
         wanted = self.word_sets[word_set]
         return any(w in wanted for w in words)
 
+    def has_phrase(self, words: list[str], word_set: str, longest: int = 3) -> bool:
+        """Like `has`, for a set that holds phrases too ("took part", "ete audite"): any run of up to
+        `longest` consecutive words."""
+        wanted = self.word_sets[word_set]
+        return any(" ".join(words[i:i + n]) in wanted for n in range(1, longest + 1) for i in range(len(words)))
+
     def points_back(self, words: list[str]) -> bool:
         """A possessive about what was just said ("son score", "their results"), not about the question's own
         subject ("le score 2019 et son évolution")."""

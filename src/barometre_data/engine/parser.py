@@ -57,6 +57,7 @@ class Parsed:
     define_cue: bool = False  # "c'est quoi", "what does ... mean"
     verify: bool = False  # a claim to check ("..., non ?", "is it true that ...")
     why: bool = False  # "pourquoi ...": a premise to check
+    took_part: bool = False  # "Quimper a participé ?": whether a structure took part (not how many did)
 
     @property
     def entity_types(self) -> set[str]:
@@ -104,6 +105,7 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
     parsed.followup = lexicon.starts_followup(words)
     parsed.which_year_asked = lexicon.has(words, "which_year_asked")
     parsed.which_edition = lexicon.has(words, "which_edition")
+    parsed.took_part = lexicon.has_phrase(words, "took_part") and not lexicon.has(words, "how_many")
     names_a_place = any(e.type == "place" for h in hits for e in h.entities)
     for topic, groups in lexicon.topic_pairs.items():  # "les audits 2020 c'était quand ?", "combien ... primées"
         if not names_a_place and all(any(w.startswith(group) for w in words) for group in groups):

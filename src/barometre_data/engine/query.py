@@ -35,6 +35,7 @@ class Query:
     kind: str | None = None
     places: list[str] = field(default_factory=list)  # place keys of the matcher
     place_text: str | None = None  # a name asked for that matches no known place
+    took_part: bool = False  # "Saumur a participé ?": whether the structures named took part
     topic: str | None = None  # methodology topic
     term: str | None = None  # a glossary term whose meaning is asked
     attribute: str | None = None  # department / mention / category

@@ -183,6 +183,8 @@ def asks_meaning(words: list[str], span: tuple[int, int], hits: list[Hit], lexic
     nothing else asked ("c'est quoi un CCAS ?", "qui organise le baromètre ?"), or the term alone.
     "c'est qui les derniers lauréats du baromètre ?" asks the laureates, not what the barometer is."""
     start, end = span
+    cues = [(s, e) for cue, s, e in lexicon.find(words) if cue.group == "define" and (e <= start or s >= end)]
+    hits = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in cues)]  # "mean" in "what does X mean"
     if any(h.start < start or h.end > end for h in hits if not (h.end <= start or h.start >= end)) \
             or any(h.end <= start or h.start >= end for h in hits):
         return False  # something else is named too

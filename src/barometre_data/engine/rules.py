@@ -119,6 +119,11 @@ RULES: tuple[Rule, ...] = (
          lambda s: s.p.years_compared and not s.awards_asked and (s.score_cue or bool(
              s.named.chans or s.named.subjects or s.named.kinds) or bool(s.topic)),
          lambda s: _set(intent=Intent.COMPARE_YEARS.value, topic=s.topic)(s)),
+    Rule("whether a structure took part", "est-ce que Quimper a participé au baromètre ?",
+         "combien de structures ont participé en 2020 ?",
+         lambda s: s.p.took_part and bool(s.named.places or s.unknown_name) and not (s.named.chans or s.named.subjects),
+         lambda s: _set(intent=Intent.STRUCTURE.value, took_part=True,
+                        place_text=None if s.named.places else s.unknown_name)(s)),
     Rule("methodology topic", "combien de structures auditées en 2020 ?", "score du téléphone en 2020",
          lambda s: s.topic is not None, _method),
     Rule("decided by the reading", "et les intercos", "qui a gagné chez les intercos en 2020 ?",
