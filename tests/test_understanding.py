@@ -84,6 +84,7 @@ def test_a_claim_corrected_with_what_was_really_won_is_an_answer(engine, questio
 @pytest.mark.parametrize("definition, follow_up, name", [
     ("c'est quoi une MFS ? ma voisine y travaille", "et y en a une qui a gagné un prix ?", "Viverols"),
     ("what is an EPCI?", "and did one of them win a prize?", "Grand Besançon"),
+    ("c'est quoi un CCAS ?", "lequel a gagné ?", "Saumur"),
 ])
 def test_after_a_term_that_is_a_category_the_laureates_are_that_categorys(engine, definition, follow_up, name):
     answer = ask(engine, definition, follow_up)[1]
@@ -101,6 +102,12 @@ def test_a_channel_after_a_structures_own_score_is_that_structures_channel(engin
 def test_a_channel_after_a_structure_without_scores_is_the_national_one(engine):
     answers = ask(engine, "qui a gagné chez les sociaux en 2020 ?", "quel score pour eux ?", "et au téléphone ?")
     assert not answers[1].found and answers[2].found and "81" in answers[2].text
+
+
+@pytest.mark.parametrize("follow_up", ["qui d'autre était sur le podium cette année-là ?", "who else won that year?"])
+def test_who_else_after_a_structures_award_is_that_years_laureates(engine, follow_up):
+    answer = ask(engine, "le conseil général du Pas-de-Calais a eu un trophée en 2014 c'est ça ?", follow_up)[1]
+    assert answer.found and answer.intent == "palmares" and answer.year == 2014 and "Craponne" in answer.text
 
 
 # ------------------------------------------------------------------ whether a structure took part

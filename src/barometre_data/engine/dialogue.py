@@ -119,6 +119,7 @@ class Dialogue:
         if followup:
             self.merge(q, state, named.any)
             q.inherited = True
+        self.after_definition(q, p, named, state)
         if not q.intent:
             if p.years or p.ordinal or p.relative:
                 q.intent = "overview"
@@ -624,6 +625,14 @@ class Dialogue:
             return word, before in lex.word_sets["about"]
         return None
 
+    def after_definition(self, q: Query, p: Parsed, named: Named, state: ConversationState) -> None:
+        """"c'est quoi une MFS ?" then "laquelle a gagné ?" / "et une a gagné un prix ?": the laureates of
+        the category that term names (a question with its own subject or year is left as it is)."""
+        term = (state.entities or {}).get("term")
+        if state.intent == "define" and term in self.term_categories and q.intent in ("palmares", "laureate") \
+                and not named.any and not (p.years or p.relative or p.ordinal):
+            q.intent, q.category = "laureate", self.term_categories[term]
+
     def merge(self, q: Query, state: ConversationState, has_entity: bool) -> None:
         """Completes a follow-up question with what the conversation was about."""
         previous = state.entities or {}
@@ -650,9 +659,6 @@ class Dialogue:
             q.places = list(previous.get("places", []))
         if q.intent == "laureate" and not q.category:
             q.category = previous.get("category")
-        if q.intent in ("palmares", "laureate") and not new_types and state.intent == "define" \
-                and previous.get("term") in self.term_categories:
-            q.intent, q.category = "laureate", self.term_categories[previous["term"]]  # "c'est quoi une MFS ?" then "une a gagné ?"
         if q.intent == "structure" and not q.places:
             q.places = list(previous.get("places", []))
         if q.intent == "method" and not q.topic:
