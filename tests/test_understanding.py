@@ -134,6 +134,30 @@ def test_how_many_took_part_is_still_a_count(engine):
 
 # ------------------------------------------------------------------ population bands
 
+@pytest.mark.parametrize("question, name", [
+    ("laureat villes 20 000 - 49 999 hab en 2020 ?", "Sables"),   # the words half-match "moins de 20 000"
+    ("laureat villes 20 000-49 999 hab en 2020 ?", "Sables"),
+    ("qui a gagné chez les villes de moins de 20 000 habitants en 2020 ?", "Pagny"),
+])
+def test_a_band_written_in_figures_decides_over_a_category_the_words_half_match(engine, question, name):
+    answer = ask(engine, question)[0]
+    assert answer.found and answer.year == 2020 and name in answer.text
+
+
+@pytest.mark.parametrize("question, year", [
+    ("which edition had the best overall score", "2014"),
+    ("which edition had the worst phone score?", "2017"),
+])
+def test_which_edition_had_the_best_score_in_english(engine, question, year):
+    answer = ask(engine, question)[0]
+    assert answer.found and answer.intent == "series" and year in answer.text.splitlines()[0]
+
+
+def test_dept_is_a_departement(engine):
+    answer = ask(engine, "score moyen des dept en 2015")[0]
+    assert answer.found and "63,7" in answer.text
+
+
 @pytest.mark.parametrize("before, question, name", [
     ("qui a gagné en 2020 ?", "et la même année qui a gagné chez les villes de moins de 20000 ?", "Pagny"),
     ("score global 2020", "la même année, qui a gagné chez les plus de 50 000 habitants ?", "Villeurbanne"),

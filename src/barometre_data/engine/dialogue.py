@@ -187,9 +187,15 @@ class Dialogue:
         year = next((y for y in p.years if y in k.editions), None) or self._by_number.get(p.ordinal or 0)
         if year is None and state.year in k.editions and not self.self_contained(p):
             year = state.year
-        if population and (year is None or population & set(k.editions[year].categories)):
-            return None  # the category named exists in that edition ("villes de plus de 100 000" in 2016)
         low, high = p.band.low, p.band.high
+        if population and (year is None or population & set(k.editions[year].categories)):
+            edition = k.editions[year] if year is not None else None
+            holding = {c.id for c in edition.categories_for(low, high, open_ended=high is None)} \
+                if edition is not None and hasattr(edition, "categories_for") else population
+            if population & holding or not holding:
+                return None  # the category named exists in that edition ("villes de plus de 100 000" in 2016)
+            # the words matched a category ("villes … 20 000") whose band is not the one written
+            # ("20 000 - 49 999"): the figures decide
         candidates = [year] if year is not None else [y for y in reversed(k.years)
                                                        if any(getattr(c, "bounded", False) for c in getattr(k.editions[y], "category_list", ()))
                                                        and k.editions[y].awards]
