@@ -48,6 +48,18 @@ def exact(score: Score) -> bool:
     return score.value is not None and not getattr(score, "approx", False)
 
 
+def figure(score: Score) -> float:
+    """The figure of a score that has one (the callers keep only those: `exact()`, or a filter on `value`)."""
+    assert score.value is not None, score
+    return score.value
+
+
+def change_of(score: Score) -> float:
+    """The change of a score that has one (ranking by change keeps only those)."""
+    assert score.change is not None, score
+    return score.change
+
+
 def _dedupe(urls) -> list[str]:
     return list(dict.fromkeys(u for u in urls if u))
 
@@ -125,7 +137,8 @@ class Answerer:
         if slot == "channel":
             years = [y for y in k.years if k.editions[y].channels]
             pick = year if year in years else self.latest(years)
-            ids = list(k.editions[pick].channels.values) if pick else list(k.vocabulary.channels)
+            channels = k.editions[pick].channels if pick else None
+            ids = list(channels.values) if channels else list(k.vocabulary.channels)
             return pick, self.w.join([self.term_label("channels", c, lang) for c in ids], lang)
         if slot == "kind":
             ids = list(dict.fromkeys(s.target for s in k.scores() if s.subject == "kind" and s.target))
@@ -366,7 +379,8 @@ class Answerer:
             if q.attribute == "mention":
                 return self.mentions(q)
             return Reply(self.w.t("attr_need_structure", lang), False, year=q.year)
-        lines, sources = [], []
+        lines: list[str] = []
+        sources: list[str] = []
         for a in awards:
             s = a.structure
             if q.attribute == "department":
@@ -563,7 +577,7 @@ class Answerer:
         rows = by_year[year]
         if q.by_change:
             return self.change_ranking(q, year, rows)
-        valued = sorted((r for r in rows if exact(r)), key=lambda r: -r.value)
+        valued = sorted((r for r in rows if exact(r)), key=lambda r: -figure(r))
         if not valued and q.superlative != "worst":
             return self.missing("ranking_none", lang, year, sorted(ranked_years))
         label = lambda r: self.term_label("channels", r.target, lang)  # noqa: E731
@@ -572,33 +586,33 @@ class Answerer:
         rough_values = [r.value for r in rows if r.value is not None and not exact(r)]
         if q.superlative == "best" and valued:
             top = valued[0]
-            unsure = any(v > top.value for v in rough_values)  # an approximate value might rank above it
+            unsure = any(v > figure(top) for v in rough_values)  # an approximate value might rank above it
             text = self.w.t("ranking_best_exact" if unsure else "ranking_best", lang, year=year, label=label(top),
-                            value=self.w.num(top.value, lang), unit=self.unit(top.unit, lang))
-            sources, focus = list(top.sources), {"channel": top.target}
+                            value=self.w.num(figure(top), lang), unit=self.unit(top.unit, lang))
+            sources, focus = list(top.sources), {"channel": top.target or ""}
         elif q.superlative == "worst":
             flagged = [r for r in rows if r.standing == "worst" and r.value is None]
             if flagged:
                 r = flagged[0]
                 text = self.w.t("ranking_worst_note", lang, year=year, label=label(r),
                                 note=note_in(r, lang) or "")
-                sources, focus = list(r.sources), {"channel": r.target}
+                sources, focus = list(r.sources), {"channel": r.target or ""}
             elif valued:
                 low = valued[-1]
-                unsure = any(v < low.value for v in rough_values)
+                unsure = any(v < figure(low) for v in rough_values)
                 text = self.w.t("ranking_worst_exact" if unsure else "ranking_worst", lang, year=year, label=label(low),
-                                value=self.w.num(low.value, lang), unit=self.unit(low.unit, lang))
-                sources, focus = list(low.sources), {"channel": low.target}
+                                value=self.w.num(figure(low), lang), unit=self.unit(low.unit, lang))
+                sources, focus = list(low.sources), {"channel": low.target or ""}
             else:
                 return Reply(self.w.t("ranking_none", lang, year=year), False, year=year)
         else:
-            items = [self.w.t("ranking_item", lang, pos=i + 1, label=label(r), value=self.w.num(r.value, lang),
+            items = [self.w.t("ranking_item", lang, pos=i + 1, label=label(r), value=self.w.num(figure(r), lang),
                               unit=self.unit(r.unit, lang)) for i, r in enumerate(valued)]
             text = self.w.t("ranking_head", lang, year=year, items=", ".join(items))
         reply = Reply(text, True, year=year, sources=sources, focus=focus)
         rough = [r for r in rows if r.value is not None and not exact(r)]
         notes = [self.w.t("not_ranked_approx", lang, items=self.w.join(
-            [f"{label(r)} ({self.w.t('about_value', lang, value=self.w.num(r.value, lang))}{self.unit(r.unit, lang)})"
+            [f"{label(r)} ({self.w.t('about_value', lang, value=self.w.num(figure(r), lang))}{self.unit(r.unit, lang)})"
              for r in rough], lang))] if rough else []
         return self.finish(reply, lang, notes)
 
@@ -609,19 +623,22 @@ class Answerer:
         if not changed:
             return Reply(self.w.t("ranking_none", lang, year=year), False, year=year)
         rising = q.by_change == "up"
-        changed.sort(key=lambda r: -r.change if rising else r.change)
-        items = [f"{self.term_label('channels', r.target, lang)} ({self.w.signed(r.change, lang)})" for r in changed]
+        changed.sort(key=lambda r: -change_of(r) if rising else change_of(r))
+        items = [f"{self.term_label('channels', r.target, lang)} ({self.w.signed(change_of(r), lang)})" for r in changed]
         text = self.w.t("change_ranking", lang, year=year, prev=self.prev_year(year) or "—", items=", ".join(items))
         return self.finish(Reply(text, True, year=year, sources=[u for r in changed for u in r.sources]), lang)
 
     def lookup(self, q: Query) -> Reply:
         """The edition(s) a quoted figure belongs to ("62/100, c'était quelle année ?")."""
-        lang, lines, sources, years = q.lang, [], [], []
+        lang = q.lang
+        lines: list[str] = []
+        sources: list[str] = []
+        years: list[int] = []
         for value in q.values:
             for score in self.k.scores():
-                if exact(score) and abs(score.value - value) < 0.05 and (
+                if exact(score) and abs(figure(score) - value) < 0.05 and (
                         q.subject is None or score.subject == q.subject):
-                    lines.append(self.w.t("lookup_line", lang, value=self.w.num(score.value, lang),
+                    lines.append(self.w.t("lookup_line", lang, value=self.w.num(figure(score), lang),
                                           unit=self.unit(score.unit, lang), year=score.year,
                                           subject=self.subject_text(score.subject, score.target, lang)))
                     sources += score.sources
@@ -648,12 +665,12 @@ class Answerer:
         common = sorted({s.year for s in rows if all(
             any(r.year == s.year and r.target == t for r in rows) for t in q.compare)})
         year = q.year if q.year is not None else self.latest(common or sorted({s.year for s in rows}))
-        in_year = sorted((s for s in rows if s.year == year), key=lambda s: -s.value)
+        in_year = sorted((s for s in rows if s.year == year), key=lambda s: -figure(s))
         if not in_year:
             labels = self.w.join([self.term_label(section, t, lang) for t in q.compare], lang)
             return Reply(self.w.t("score_missing", lang, subject=labels, year=year or "—"), False, year=year)
         items = [self.w.t("ranking_item", lang, pos=i + 1, label=self.term_label(section, s.target, lang),
-                          value=self.w.num(s.value, lang), unit=self.unit(s.unit, lang))
+                          value=self.w.num(figure(s), lang), unit=self.unit(s.unit, lang))
                  for i, s in enumerate(in_year)]
         missing = [t for t in q.compare if t not in {s.target for s in in_year}]
         notes = [self.w.t("score_missing", lang, subject=self.subject_text(subject, t, lang), year=year)
@@ -674,9 +691,9 @@ class Answerer:
         if not in_year:
             return self.kind_ranking(q)
         flagged = [s for s in in_year if s.standing == (q.superlative or "best")]
-        pick = flagged[0] if flagged else (max if q.superlative != "worst" else min)(in_year, key=lambda s: s.value)
+        pick = flagged[0] if flagged else (max if q.superlative != "worst" else min)(in_year, key=lambda s: figure(s))
         text = self.w.t(f"structure_{q.superlative or 'best'}", lang, year=year, name=pick.target,
-                        kind=self.term_label("kinds", q.kind, lang), value=self.w.num(pick.value, lang),
+                        kind=self.term_label("kinds", q.kind, lang), value=self.w.num(figure(pick), lang),
                         unit=self.unit(pick.unit, lang))
         notes = [self.w.t("note", lang, note=note_in(pick, lang))] if note_in(pick, lang) else []
         return self.finish(Reply(text, True, year=year, sources=list(pick.sources),
@@ -692,7 +709,7 @@ class Answerer:
             return self.missing("kind_none", lang, year, years)
         label = lambda s: self.term_label("kinds", s.target, lang)  # noqa: E731
         value = lambda s: f" ({self.w.num(s.value, lang)}{self.unit(s.unit, lang)})" if s.value is not None else ""  # noqa: E731,E501
-        valued = sorted((s for s in in_year if exact(s)), key=lambda s: -s.value)
+        valued = sorted((s for s in in_year if exact(s)), key=lambda s: -figure(s))
         if q.superlative in ("best", "worst"):
             flagged = [s for s in in_year if s.standing == q.superlative]
             pick = flagged[0] if flagged else (valued[0] if q.superlative == "best" else valued[-1]) if valued else None
@@ -743,7 +760,7 @@ class Answerer:
             label = self.subject_text(subject, target, lang)
             for score in sorted(self.scores_for(subject, target), key=lambda s: s.year):
                 if score.year in q.years and exact(score):
-                    points.append((score.year, float(score.value), score.unit))
+                    points.append((score.year, float(figure(score)), score.unit))
                     sources += score.sources
         missing = [y for y in q.years if y not in {p[0] for p in points}]
         if not points:
@@ -783,21 +800,21 @@ class Answerer:
             rows = [s for s in rows if s.year >= q.since]
         if not rows:
             return Reply(self.w.t("series_none", lang, subject=label), False)
-        points = [(s.year, float(s.value)) for s in rows]
-        items = [self.w.t("series_item", lang, year=s.year, value=self.w.num(s.value, lang),
+        points = [(s.year, float(figure(s))) for s in rows]
+        items = [self.w.t("series_item", lang, year=s.year, value=self.w.num(figure(s), lang),
                           unit=self.unit(s.unit, lang)) for s in rows]
         subject_cap = label[0].upper() + label[1:] if lang == "en" else label
         lines = []
         year = rows[-1].year
         if q.superlative in ("best", "worst"):
-            pick = max(rows, key=lambda s: s.value) if q.superlative == "best" else min(rows, key=lambda s: s.value)
+            pick = max(rows, key=lambda s: figure(s)) if q.superlative == "best" else min(rows, key=lambda s: figure(s))
             year = pick.year  # "la meilleure année": the answer is about that year
             lines.append(self.w.t(f"series_{q.superlative}", lang, year=pick.year,
-                                  value=self.w.num(pick.value, lang), unit=self.unit(pick.unit, lang)))
+                                  value=self.w.num(figure(pick), lang), unit=self.unit(pick.unit, lang)))
         lines.append(self.w.t("series_head", lang, subject=subject_cap, items=", ".join(items)))
         if q.superlative is None and len(rows) > 1:
-            best = max(rows, key=lambda s: s.value)
-            lines.append(self.w.t("series_best", lang, year=best.year, value=self.w.num(best.value, lang),
+            best = max(rows, key=lambda s: figure(s))
+            lines.append(self.w.t("series_best", lang, year=best.year, value=self.w.num(figure(best), lang),
                                   unit=self.unit(best.unit, lang)))
         first = rows[0].year
         missing = [y for y in self.k.years if y >= first and y not in {s.year for s in rows}]
@@ -828,9 +845,9 @@ class Answerer:
         if topic in self.fact_prefixes:
             return self.facts_about(q, topic)
         if topic == "name":
-            year = q.year if q.year is not None else self.k.years[-1]
-            edition = self.k.editions[year]
-            return self.finish(Reply(self.w.t("name", lang, year=year, name=edition.name), True, year=year,
+            named_year = q.year if q.year is not None else self.k.years[-1]
+            edition = self.k.editions[named_year]
+            return self.finish(Reply(self.w.t("name", lang, year=named_year, name=edition.name), True, year=named_year,
                                      sources=self.edition_sources(edition)), lang)
         if topic in ("determinants", "criteria_count") and q.year in self.k.editions:
             # "les critères" may be the count of criteria or the determinants measured: the one that year holds
@@ -967,11 +984,13 @@ class Answerer:
             places = [y for y in has if any(e and e.place for e in (self.k.editions[y].published,
                                                                       self.k.editions[y].presentation))]
             reply = self.missing("place_missing", lang, year, places)
-            notes = [note_in(e, lang) for e in events if e and e.note]
-            reply.text = "\n".join([reply.text, *(self.w.t("note", lang, note=n) for n in notes)])
+            place_notes = [note_in(e, lang) for e in events if e and e.note]
+            reply.text = "\n".join([reply.text, *(self.w.t("note", lang, note=n) for n in place_notes)])
             reply.sources = _dedupe(u for e in events if e for u in e.sources)
             return reply
-        lines, sources, notes = [], [], []
+        lines: list[str] = []
+        sources: list[str] = []
+        notes: list[str] = []
         if edition.published:
             p = edition.published
             lines.append(self.w.t("published", lang, year=year, date=self.w.date(p.date, lang) or "—"))

@@ -7,7 +7,7 @@ import time
 
 from ..knowledge import Knowledge
 from .answer import Answer, ConversationState
-from .answers import Answerer, Reply
+from .answers import Answerer, Reply, figure
 from .dialogue import Dialogue
 from .lexicon import Lexicon, load_lexicon
 from .matcher import EntityMatcher, build_matcher
@@ -122,7 +122,7 @@ class Engine:
         glob = next((s for s in e.scores if s.subject == "global" and s.value is not None), None)
         if glob:
             parts.append(w.t("score_value", lang, year=year, subject=w.t("subject_global", lang),
-                             value=w.num(glob.value, lang), unit=self.answerer.unit(glob.unit, lang), change=""))
+                             value=w.num(figure(glob), lang), unit=self.answerer.unit(glob.unit, lang), change=""))
             sources += glob.sources
         if e.laureates_count:
             parts.append(w.t("laureates_count", lang, year=year, value=e.laureates_count.value))

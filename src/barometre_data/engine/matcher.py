@@ -114,11 +114,11 @@ def build_matcher(knowledge: Knowledge, lexicon: Lexicon) -> EntityMatcher:
             if name not in places and name not in vocab_phrases:
                 places[name] = places[region_key] if region_key else Place(name, label, "region", ())
                 index.add(name, Entity("place", name))
-    terms: PhraseIndex[str] = PhraseIndex(fuzzy_cutoff=86.0)
-    for term in getattr(knowledge, "glossary", {}).values():
-        for phrase in (term.fr, term.en, term.id.replace("-", " "), *term.aliases):
-            terms.add(fold(phrase), term.id)
+    glossary: PhraseIndex[str] = PhraseIndex(fuzzy_cutoff=86.0)
+    for entry in getattr(knowledge, "glossary", {}).values():
+        for phrase in (entry.fr, entry.en, entry.id.replace("-", " "), *entry.aliases):
+            glossary.add(fold(phrase), entry.id)
     data_words = frozenset(w for phrase in vocab_phrases for w in phrase.split()) \
-        | frozenset(w for key in places for w in key.split()) | frozenset(terms.words())
-    return EntityMatcher(index, places, skip=lexicon.stopwords | lexicon.cue_words, terms=terms,
+        | frozenset(w for key in places for w in key.split()) | frozenset(glossary.words())
+    return EntityMatcher(index, places, skip=lexicon.stopwords | lexicon.cue_words, terms=glossary,
                          explained=lexicon.explained_words | data_words)
