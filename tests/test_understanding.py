@@ -234,6 +234,16 @@ def test_a_complete_question_ignores_what_came_before(engine):
     assert (after.text, after.found) == (alone.text, alone.found)
 
 
+@pytest.mark.parametrize("question", [
+    "depuis quelle édition le baromètre est ouvert à d'autres structures que les collectivités ?",
+    "depuis quand les réseaux sociaux sont évalués ?",
+])
+def test_a_since_when_question_is_about_every_edition_not_the_threads_year(engine, question):
+    alone = ask(engine, question)[0]
+    after = ask(engine, "qui a gagné chez les interco en 2020", "le CCAS de Saumur", question)[2]
+    assert (after.text, after.found) == (alone.text, alone.found)
+
+
 def test_the_language_is_always_the_current_questions(engine):
     english, french = ask(engine, "What was the phone score in 2020?", "quel était le score du courrier en 2020 ?")
     assert english.lang == "en" and french.lang == "fr"

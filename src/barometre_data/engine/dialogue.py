@@ -152,6 +152,8 @@ class Dialogue:
             return False  # "ils ont eu combien en 2019 ?": who "they" are comes from the conversation
         if p.define:
             return True  # a definition holds for every edition
+        if lex.has_phrase(p.words, "since_when"):
+            return True  # "depuis quelle édition … ?": about every edition, not the conversation's year
         dated = bool(p.years or p.ordinal or p.relative in ("latest", "first"))
         asks = bool(p.intents - {"greeting", "help"} or p.topics or p.hits)
         return dated and asks
