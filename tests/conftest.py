@@ -27,6 +27,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from barometre_data.config import async_database_url
+from barometre_data.engine import Answer, ConversationState, Engine
+from barometre_data.loader import load_dir
 from barometre_data.store import Store
 from barometre_data.versions import LOCK_KEY, sqlite_file
 
@@ -147,3 +149,15 @@ async def data_lock_held_elsewhere(store: Store):
         yield
     finally:
         os.close(fd)
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The question engine on data/ (built once: the engine never changes what it was built from)."""
+    return Engine(load_dir(DATA_DIR).knowledge())
+
+
+def ask(engine: Engine, *questions: str) -> list[Answer]:
+    """The answers to `questions` asked one after the other in one conversation."""
+    state = ConversationState()
+    return [engine.answer(q, state) for q in questions]

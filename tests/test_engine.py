@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barometre_data.engine import ConversationState, Conversations, Engine
-from barometre_data.loader import load_dir
+from barometre_data.engine import ConversationState, Conversations
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_dir(DATA).knowledge())
-
-
-def ask_all(engine: Engine, *questions: str):
-    state = ConversationState()
-    return [engine.answer(q, state) for q in questions]
+from conftest import ask
 
 
 def test_laureate_of_a_category_names_the_structure_its_year_and_source(engine):
@@ -32,7 +19,7 @@ def test_laureate_of_a_category_names_the_structure_its_year_and_source(engine):
 
 
 def test_followups_keep_the_subject_and_change_what_they_name(engine):
-    first, dept, mention, other, earlier = ask_all(
+    first, dept, mention, other, earlier = ask(
         engine, "qui a gagné chez les interco en 2020", "dans quel département ?", "avec quelle mention ?",
         "et les régions ?", "et en 2021 ?")
     assert "Besançon" in first.text
@@ -43,13 +30,13 @@ def test_followups_keep_the_subject_and_change_what_they_name(engine):
 
 
 def test_channel_followup_in_english(engine):
-    phone, social = ask_all(engine, "What was the phone score?", "and social media?")
+    phone, social = ask(engine, "What was the phone score?", "and social media?")
     assert phone.lang == "en" and "81" in phone.text and phone.year == 2020
     assert "72" in social.text and social.lang == "en"
 
 
 def test_an_unrelated_question_does_not_erase_the_conversation(engine):
-    _, noise, follow = ask_all(engine, "score du courrier en 2020", "quel temps fait-il à Saumur ?", "et le téléphone ?")
+    _, noise, follow = ask(engine, "score du courrier en 2020", "quel temps fait-il à Saumur ?", "et le téléphone ?")
     assert not noise.found
     assert follow.found and "81" in follow.text
 
@@ -138,13 +125,13 @@ def test_any_mix_of_known_words_in_a_conversation_gets_an_answer(engine, questio
 
 
 def test_asking_for_the_source_gives_the_previous_answers_urls(engine):
-    score, source = ask_all(engine, "score global 2020", "et la source ?")
+    score, source = ask(engine, "score global 2020", "et la source ?")
     assert source.found and source.sources == score.sources
     assert "saumur-kiosque.com" in source.text
 
 
 def test_a_runner_up_is_not_given_as_the_winner(engine):
-    winner, second = ask_all(engine, "who topped the overall ranking in 2013", "who came second?")
+    winner, second = ask(engine, "who topped the overall ranking in 2013", "who came second?")
     assert "Sarlat" in winner.text and "Amboise" not in winner.text
     assert "Amboise" in second.text and "Sarlat" not in second.text
     unknown = engine.answer("qui était 2e chez les régions en 2020 ?")

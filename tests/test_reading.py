@@ -4,22 +4,11 @@ that match nothing, glossary terms, and how much of the text is explained at all
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from barometre_data.engine import Engine
 from barometre_data.engine.parser import parse
 from barometre_data.engine.reading import Band, Slot
-from barometre_data.loader import load_dir
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_dir(DATA).knowledge())
-
 
 def read(engine: Engine, text: str):
     return parse(text, engine.lexicon, engine.matcher)

@@ -3,22 +3,11 @@ does not claim its near miss. A rule whose example another rule takes first is d
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from barometre_data.engine import ConversationState, Engine
 from barometre_data.engine.parser import parse
 from barometre_data.engine.rules import RULES
-from barometre_data.loader import load_dir
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_dir(DATA).knowledge())
-
 
 def rule_for(engine: Engine, question: str, after: str | None = None) -> str | None:
     state = ConversationState()

@@ -5,24 +5,10 @@ conversation's year holds in a thread."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from barometre_data.engine import ConversationState, Engine
-from barometre_data.loader import load_dir
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_dir(DATA).knowledge())
-
-
-def ask(engine: Engine, *questions: str):
-    state = ConversationState()
-    return [engine.answer(q, state) for q in questions]
+from conftest import ask
 
 
 # ------------------------------------------------------------------ unknown values
