@@ -37,7 +37,7 @@ from .migrate import current_revision, migrate
 from .feedback import FlaggedAnswer
 from .querylog import LoggedQuery
 from .texts import texts
-from .versions import VERSION_TABLES, VersionInfo, Versions
+from .versions import VERSION_TABLES, VersionInfo, Versions, as_utc
 from .models import (
     DATA_TABLES,
     NATURAL_KEYS,
@@ -412,9 +412,8 @@ class Store:
             total = (await connection.execute(select(func.count()).select_from(AnswerFlag))).scalar_one()
             rows = (await connection.execute(
                 select(AnswerFlag).order_by(col(AnswerFlag.id).desc()).limit(max(limit, 0)))).all()
-        recent = tuple(FlaggedAnswer(row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC),
-                                     row.question, row.answer, row.found, row.intent, row.lang, row.year,
-                                     row.data_version) for row in rows)
+        recent = tuple(FlaggedAnswer(as_utc(row.created_at), row.question, row.answer, row.found, row.intent,
+                                     row.lang, row.year, row.data_version) for row in rows)
         return int(total), recent
 
     async def query_stats(self, limit: int = 10) -> QueryStats:

@@ -161,8 +161,13 @@ class Refused(Exception):
     """A change that would undo a newer one (one line saying what and what to do)."""
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A time read back from the store, in UTC (SQLite gives it back without its time zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _info(row: DataVersion) -> VersionInfo:
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    created = as_utc(row.created_at)
     return VersionInfo(row.id, row.content_hash, created, row.origin, row.detail, row.summary)
 
 
