@@ -19,13 +19,18 @@ from barometre_data.service import BarometreService
 class FlakyDatabase:
     def __init__(self) -> None:
         self.rows: list[LoggedQuery] = []
-        self.mode = "up"  # up / down (refuses at once) / frozen (never answers)
+        self.mode = "up"  # up / down (refuses at once) / frozen (never answers) / slow (answers late)
+        self.slowness = 0.3  # seconds a write takes in the slow mode
+        self.calls = 0
 
     async def write(self, entries: Sequence[LoggedQuery]) -> None:
         if self.mode == "down":
             raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
         if self.mode == "frozen":
             await asyncio.sleep(3600)
+        self.calls += 1
+        if self.mode == "slow":  # a cold disk, a loaded server: the write lands, late
+            await asyncio.sleep(self.slowness)
         self.rows.extend(entries)
 
 
@@ -111,6 +116,60 @@ async def test_close_writes_what_is_buffered() -> None:
     assert [r.question for r in db.rows] == ["question 1", "question 2"]
     writer.add(entry(3))  # after close: ignored, no task started
     assert writer.pending == 0
+
+
+async def test_a_write_slower_than_the_time_limit_lands_once(caplog: pytest.LogCaptureFixture) -> None:
+    # the class behind a CI failure: a write given up on at its time limit may still commit; sending its
+    # rows again logged them twice, or queued behind it and lost them all at shutdown
+    caplog.set_level(logging.INFO, logger="barometre_data.querylog")
+    db = FlakyDatabase()
+    db.mode = "slow"
+    writer = QueryLogWriter(db.write, time_limit=0.05, retry_min=0.01, retry_max=0.02)
+    for i in range(30):
+        writer.add(entry(i))
+    assert await until(lambda: writer.database_away)  # slower than the limit: said once, as an outage
+    assert writer.pending == 30  # nothing counted as written yet, nothing dropped
+    assert await until(lambda: writer.pending == 0)
+    assert [r.question for r in db.rows] == [f"question {i}" for i in range(30)]  # each once, in order
+    assert not writer.database_away
+    await writer.close()
+    assert sorted(r.getMessage()[:30] for r in caplog.records) == [
+        "query log: database back after", "query log: database unreachabl"]
+
+
+async def test_closing_waits_for_a_slow_write_under_way() -> None:
+    db = FlakyDatabase()
+    db.mode = "slow"
+    db.slowness = 0.5
+    writer = QueryLogWriter(db.write, time_limit=0.05)
+    for i in range(3):
+        writer.add(entry(i))
+    await asyncio.sleep(0.06)  # the first write is under way, past its time limit
+    writer.add(entry(3))
+    await writer.close(timeout=3.0)
+    assert [r.question for r in db.rows] == [f"question {i}" for i in range(4)]
+    assert writer.pending == 0
+
+
+async def test_closing_the_service_on_a_slow_disk_keeps_every_question(tmp_path, mini_data) -> None:
+    settings = Settings(database_url=sqlite_url(tmp_path / "s.db"), data_dir=mini_data)
+    service = await BarometreService.open(settings)
+    write = service.store.log_queries
+
+    async def slow_write(entries: Sequence[LoggedQuery]) -> None:  # each write takes twice the limit
+        await asyncio.sleep(0.2)
+        await write(entries)
+
+    service.query_log = QueryLogWriter(slow_write, time_limit=0.1)
+    for _ in range(30):
+        await service.ask("score du téléphone")
+        await asyncio.sleep(0.01)
+    await service.close()
+    service = await BarometreService.open(settings)
+    try:
+        assert (await service.stats()).total == 30
+    finally:
+        await service.close()
 
 
 async def test_closing_the_service_flushes_its_query_log(tmp_path, mini_data) -> None:

@@ -6,10 +6,14 @@
     await writer.close()                            # flush, then stop (clean shutdown)
 
 Questions wait in a bounded buffer (the oldest are dropped past `max_buffer`, and counted); a
-background task writes them in batches, each write bounded by `time_limit` seconds. While the
-database is away the buffer keeps filling, the task retries with a growing pause, and the log gets
-one warning line when the outage starts and one line when it ends: never one per question, never a
-traceback.
+background task writes them in batches. A write that takes longer than `time_limit` seconds counts as
+an outage but is not cancelled: it goes on in the background and no other write starts until it ends,
+because a write given up on the client may still commit (an SQLite write runs in a thread, a
+PostgreSQL COMMIT may already be on its way), and sending its rows again would log them twice, or
+queue behind the first write's own lock. Only a write stuck past `stuck_limit` seconds, or at the end
+of `close()`, is cancelled. While the database is away the buffer keeps filling, the task retries with
+a growing pause, and the log gets one warning line when the outage starts and one line when it ends:
+never one per question, never a traceback.
 """
 
 from __future__ import annotations
@@ -55,13 +59,18 @@ class QueryLogWriter:
     """Owns the buffer of questions not yet written and the task that writes them."""
 
     def __init__(self, write: Writer, *, max_buffer: int = 10_000, batch: int = 500, time_limit: float = 5.0,
-                 retry_min: float = 0.5, retry_max: float = 10.0,
+                 stuck_limit: float = 120.0, close_limit: float = 10.0, retry_min: float = 0.5, retry_max: float = 10.0,
                  after_write: Callable[[], Awaitable[None]] | None = None, after_write_limit: float = 60.0) -> None:
         self._write = write
         self._buffer: deque[LoggedQuery] = deque()
         self.max_buffer = max_buffer
         self.batch = batch
-        self.time_limit = time_limit
+        self.time_limit = time_limit  # a write slower than this is an outage (it keeps going)
+        self.stuck_limit = stuck_limit  # a write still running after this is cancelled, its rows kept
+        self.close_limit = close_limit  # what close() waits at most, by default
+        self._inflight: asyncio.Future[None] | None = None  # the write under way, if any
+        self._inflight_rows: list[LoggedQuery] = []  # its rows: out of the buffer until it ends
+        self._inflight_since = 0.0  # monotonic time it started
         self.retry_min, self.retry_max = retry_min, retry_max
         self._after_write = after_write  # e.g. the retention clean-up; its failures are only logged at debug
         self.after_write_limit = after_write_limit
@@ -80,8 +89,12 @@ class QueryLogWriter:
         """Queue one question; never waits. Past `max_buffer`, the oldest queued question is dropped."""
         if self._closed:
             return
-        if len(self._buffer) >= self.max_buffer:
-            self._buffer.popleft()
+        if self.pending >= self.max_buffer:
+            if self._buffer:
+                self._buffer.popleft()
+            else:  # every kept question is in the write under way: the new one is the one dropped
+                self.dropped += 1
+                return
             self.dropped += 1
         self._buffer.append(entry)
         if self._task is None or self._task.done():
@@ -90,42 +103,54 @@ class QueryLogWriter:
 
     @property
     def pending(self) -> int:
-        return len(self._buffer)
+        """Questions not yet written: buffered, or in the write under way."""
+        return len(self._buffer) + len(self._inflight_rows)
 
     @property
     def database_away(self) -> bool:
         return self.outage_since is not None
 
     async def flush(self, timeout: float | None = None) -> bool:
-        """Write everything buffered now; True when the buffer is empty. Bounded by `timeout`
-        (default: the time limit of one write) even when the database does not answer."""
+        """Write everything buffered now; True when nothing is left. Bounded by `timeout` (default: the
+        time limit of one write) even when the database does not answer."""
         deadline = time.monotonic() + (self.time_limit if timeout is None else timeout)
-        while self._buffer:
+        while self.pending:
             left = deadline - time.monotonic()
             if left <= 0 or not await self._write_batch(min(left, self.time_limit)):
                 return False
         return True
 
     async def close(self, timeout: float | None = None) -> None:
-        """Stop the background task and write what is left (clean shutdown); what cannot be written in
-        time is reported in one line."""
+        """Stop the background task and write what is left (clean shutdown), waiting for a write under
+        way; bounded by `timeout` (default `close_limit`). What cannot be written in time is reported in
+        one line."""
         self._closed = True
+        deadline = time.monotonic() + (self.close_limit if timeout is None else timeout)
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
+            task.cancel()  # the task only waits (on the buffer, a pause or a write): a write under way goes on
             # bounded: a cancelled writer that does not wind down in time must not hold up the shutdown
             # (seen: a test bot's close waiting forever on a writer stuck "cancelling" at its wake-up event)
-            await asyncio.wait({task}, timeout=self.time_limit if timeout is None else timeout)
-        if self._buffer and not await self.flush(timeout):
+            await asyncio.wait({task}, timeout=max(deadline - time.monotonic(), 0.0))
+        while self.pending:
+            left = deadline - time.monotonic()
+            if left <= 0 or not await self._write_batch(left):
+                break
+        inflight = self._inflight
+        if inflight is not None and not inflight.done():
+            inflight.cancel()  # the end of the shutdown's time: its rows are reported as not written
+            await asyncio.wait({inflight}, timeout=1.0)
+            self._settle()
+        if self.pending:
             log.warning("query log: %d question(s) could not be written before shutdown (database away)",
-                        len(self._buffer))
+                        self.pending)
 
     # ---- the background task
 
     async def _run(self) -> None:
         pause = self.retry_min
         while True:
-            if not self._buffer:
+            if not self.pending:
                 self._wake.clear()
                 await self._wake.wait()
             if await self._write_batch(self.time_limit):
@@ -135,27 +160,54 @@ class QueryLogWriter:
             pause = min(pause * 2, self.retry_max)
 
     async def _write_batch(self, time_limit: float) -> bool:
+        """Start a write of the oldest rows (or go on waiting for the one under way) for at most
+        `time_limit` seconds; True when it ended and wrote its rows."""
         async with self._lock:
-            if not self._buffer:
-                return True
-            rows = [self._buffer[i] for i in range(min(self.batch, len(self._buffer)))]
-            try:
-                await asyncio.wait_for(self._write(rows), time_limit)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 (any database failure is an outage, logged once)
-                self._went_away(exc)
-                return False
-            for _ in rows:  # written: drop them (new ones may have been appended meanwhile)
-                self._buffer.popleft()
-            self.written += len(rows)
-            self._came_back()
-        if self._after_write is not None:
+            if self._inflight is None:
+                if not self._buffer:
+                    return True
+                self._inflight_rows = [self._buffer.popleft() for _ in range(min(self.batch, len(self._buffer)))]
+                self._inflight_since = time.monotonic()
+                self._inflight = asyncio.ensure_future(self._write(self._inflight_rows))
+            inflight = self._inflight
+            # asyncio.wait, not wait_for: a write slower than the limit is not cancelled (see the module's doc)
+            await asyncio.wait({inflight}, timeout=time_limit)
+            if not inflight.done():
+                if time.monotonic() - self._inflight_since < self.stuck_limit:
+                    self._went_away(TimeoutError())
+                    return False
+                inflight.cancel()  # stuck past any driver's own limit: give up on it, keep its rows
+                await asyncio.wait({inflight}, timeout=1.0)
+            written = self._settle()
+        if written and self._after_write is not None:
             try:
                 await asyncio.wait_for(self._after_write(), self.after_write_limit)
             except Exception as exc:  # noqa: BLE001 (house-keeping; the next write tries again)
                 log.debug("query log: after-write step failed: %s", failure_reason(exc))
-        return True
+        return written
+
+    def _settle(self) -> bool:
+        """The write under way has ended (or was given up on): drop its rows when written, else put them
+        back in front of the buffer. True when written."""
+        inflight, rows = self._inflight, self._inflight_rows
+        self._inflight, self._inflight_rows = None, []
+        if inflight is None:
+            return True
+        failure: BaseException | None
+        if not inflight.done() or inflight.cancelled():
+            failure = TimeoutError()
+        else:
+            failure = inflight.exception()
+        if failure is None:
+            self.written += len(rows)
+            self._came_back()
+            return True
+        self._buffer.extendleft(reversed(rows))
+        while len(self._buffer) > self.max_buffer:  # more arrived meanwhile: the oldest go, as in add()
+            self._buffer.popleft()
+            self.dropped += 1
+        self._went_away(failure)
+        return False
 
     def _went_away(self, exc: BaseException) -> None:
         if self.outage_since is not None:
