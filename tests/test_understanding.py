@@ -262,3 +262,38 @@ def test_a_question_whose_words_tell_no_language_does_not_take_the_previous_ones
 
 def test_a_short_follow_up_keeps_the_conversations_language(engine):
     assert ask(engine, "What was the phone score in 2019?", "2020 ?")[-1].lang == "en"
+
+
+# ------------------------------------------------------------------ since when: the earliest edition holding a fact
+
+def earliest_score_year(engine, channel: str) -> int:
+    return min(s.year for s in engine.knowledge.scores() if s.subject == "channel" and s.target == channel
+               and s.value is not None)
+
+
+@pytest.mark.parametrize("question, channel", [
+    ("depuis quand les réseaux sociaux sont évalués ?", "reseaux-sociaux"),
+    ("en quelle année les réseaux sociaux ont été évalués pour la première fois ?", "reseaux-sociaux"),
+    ("quelle est la première édition avec un score pour les réseaux sociaux ?", "reseaux-sociaux"),
+    ("since when are social networks part of the barometer?", "reseaux-sociaux"),
+    ("first edition with a score for e-mail?", "e-mail"),
+    ("depuis quand le courrier est évalué ?", "courrier"),
+])
+def test_since_when_answers_from_the_earliest_edition_holding_the_fact_and_says_so(engine, question, channel):
+    # before: the latest score (2020) or edition n° 1 (2012, "not in the data"), found=true on the wrong year
+    answer = ask(engine, question)[0]
+    year = earliest_score_year(engine, channel)
+    assert answer.found and answer.year == year
+    assert answer.text.splitlines()[0].startswith(("Plus ancienne édition des données", "Earliest edition of the data"))
+    assert str(year) in answer.text.splitlines()[0]
+
+
+def test_since_when_is_read_on_its_own_after_a_thread_on_another_year(engine):
+    alone = ask(engine, "depuis quand les réseaux sociaux sont évalués ?")[0]
+    after = ask(engine, "score global 2020", "et le téléphone ?", "depuis quand les réseaux sociaux sont évalués ?")[-1]
+    assert after.text == alone.text
+
+
+@pytest.mark.parametrize("question", ["c'était quoi la première édition ?", "qui a gagné la première édition ?"])
+def test_the_first_edition_is_still_edition_number_one(engine, question):
+    assert ask(engine, question)[0].year == min(engine.knowledge.years)

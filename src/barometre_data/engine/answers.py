@@ -192,12 +192,21 @@ class Answerer:
     def latest(self, years: list[int]) -> int | None:
         return max(years) if years else None
 
+    def year_for(self, q: Query, years: list[int]) -> int | None:
+        """The year to answer for: the one asked, else the latest edition of `years` that holds the fact,
+        or the earliest for "depuis quand … ?" (q.relative "earliest")."""
+        if q.year is not None:
+            return q.year
+        if q.relative == "earliest":
+            return min(years) if years else None
+        return self.latest(years)
+
     # ------------------------------------------------------------------ laureates
     def laureate(self, q: Query) -> Reply:
         lang, category = q.lang, q.category
         label_any = self.category_label(category, lang)
         years = self.award_years_of_category.get(category, [])
-        year = q.year if q.year is not None else self.latest(years)
+        year = self.year_for(q, years)
         if year is None:
             return Reply(self.w.t("laureate_none", lang, category=label_any, year=self.years_text(self.k.years)),
                          False)
@@ -265,7 +274,7 @@ class Answerer:
     def palmares(self, q: Query) -> Reply:
         lang = q.lang
         years = [y for y in self.k.years if self.k.editions[y].awards]
-        year = q.year if q.year is not None else self.latest(years)
+        year = self.year_for(q, years)
         if year is None:
             return Reply(self.w.t("laureate_none_year", lang, year=self.years_text(self.k.years)), False)
         edition = self.k.editions[year]
@@ -415,7 +424,7 @@ class Answerer:
             return self.finish(Reply("\n".join(lines), True, year=named[-1].year,
                                      sources=[u for a in named for u in a.sources],
                                      structures=[a.structure.name for a in named]), lang)
-        year = q.year if q.year is not None else self.latest(self.mention_years)
+        year = self.year_for(q, self.mention_years)
         if year is None:
             return Reply(self.w.t("mentions_none", lang, year=self.years_text(self.k.years)), False)
         awards = [a for a in self.k.editions[year].awards if a.mention]
@@ -508,7 +517,7 @@ class Answerer:
                                  channel=self.term_label("channels", channel, lang))
         with_value = [s.year for s in rows if s.value is not None]
         years = sorted({s.year for s in rows})
-        year = q.year if q.year is not None else self.latest(with_value or years)
+        year = self.year_for(q, with_value or years)
         if year is None:
             return Reply(self.w.t("score_missing", lang, subject=label, year=self.years_text(self.k.years)), False)
         found = [s for s in rows if s.year == year]
@@ -571,7 +580,7 @@ class Answerer:
             if s.subject == "channel":
                 by_year.setdefault(s.year, []).append(s)
         ranked_years = [y for y, rows in by_year.items() if sum(exact(r) for r in rows) >= 2]
-        year = q.year if q.year is not None else self.latest(ranked_years)
+        year = self.year_for(q, ranked_years)
         if year is None or year not in by_year:
             return self.missing("ranking_none", lang, year, sorted(ranked_years))
         rows = by_year[year]
@@ -664,7 +673,7 @@ class Answerer:
         rows = [s for target in q.compare for s in self.scores_for(subject, target) if exact(s)]
         common = sorted({s.year for s in rows if all(
             any(r.year == s.year and r.target == t for r in rows) for t in q.compare)})
-        year = q.year if q.year is not None else self.latest(common or sorted({s.year for s in rows}))
+        year = self.year_for(q, common or sorted({s.year for s in rows}))
         in_year = sorted((s for s in rows if s.year == year), key=lambda s: -figure(s))
         if not in_year:
             labels = self.w.join([self.term_label(section, t, lang) for t in q.compare], lang)
@@ -686,7 +695,7 @@ class Answerer:
         rows = [s for s in self.k.scores() if s.subject == "structure" and getattr(s, "channel", None) is None
                 and exact(s) and any(st.kind == q.kind for st in self.structures_named.get(s.target or "", []))]
         years = sorted({s.year for s in rows})
-        year = q.year if q.year is not None else self.latest(years)
+        year = self.year_for(q, years)
         in_year = [s for s in rows if s.year == year]
         if not in_year:
             return self.kind_ranking(q)
@@ -703,7 +712,7 @@ class Answerer:
         lang = q.lang
         rows = [s for s in self.k.scores() if s.subject == "kind"]
         years = sorted({s.year for s in rows})
-        year = q.year if q.year is not None else self.latest(years)
+        year = self.year_for(q, years)
         in_year = [s for s in rows if s.year == year]
         if not in_year:
             return self.missing("kind_none", lang, year, years)
@@ -860,7 +869,7 @@ class Answerer:
         if q.over_years and topic in ("structures_audited", "mystery_citizens", "laureates_count", "criteria_count",
                                       "audits_per_structure") and has:
             return self.count_series(q, topic, field_name, has)
-        year = q.year if q.year is not None else self.latest(has)
+        year = self.year_for(q, has)
         if year is None or year not in has:
             return self.missing("method_missing", lang, year, has)
         edition = self.k.editions[year]
@@ -928,7 +937,7 @@ class Answerer:
 
         has = [y for y in self.k.years if matching(self.k.editions[y])]
         first = topic in self.earliest_fact_topics and has
-        year = q.year if q.year is not None else (has[0] if first else self.latest(has))
+        year = q.year if q.year is not None else (has[0] if first else self.year_for(q, has))
         facts = matching(self.k.editions[year]) if year in self.k.editions else []
         if not facts:
             return self.missing("method_missing", lang, year, has)
@@ -940,7 +949,7 @@ class Answerer:
     def categories(self, q: Query) -> Reply:
         lang = q.lang
         has = [y for y in self.k.years if self.k.editions[y].categories]
-        year = q.year if q.year is not None else self.latest(has)
+        year = self.year_for(q, has)
         if year is None or year not in has:
             return self.missing("method_missing", lang, year, has)
         edition = self.k.editions[year]
@@ -974,7 +983,7 @@ class Answerer:
     def presentation(self, q: Query) -> Reply:
         lang = q.lang
         has = [y for y in self.k.years if self.k.editions[y].published or self.k.editions[y].presentation]
-        year = q.year if q.year is not None else self.latest(has)
+        year = self.year_for(q, has)
         if year is None or year not in has:
             return self.missing("method_missing", lang, year, has)
         edition = self.k.editions[year]

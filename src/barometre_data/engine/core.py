@@ -65,6 +65,8 @@ class Engine:
             reply = self.dispatch(query)
             if not reply.found and query.year_soft:
                 reply = self.latest_instead(query, reply)
+            if reply.found and query.relative == "earliest" and query.year is None:
+                self.say_earliest(query, reply)
             for topic in query.more_topics:  # "combien de structures et combien de citoyens mystères ?"
                 more = self.answerer.method(Query(**{**query.__dict__, "topic": topic, "more_topics": []}))
                 reply.text += "\n" + more.text
@@ -105,6 +107,19 @@ class Engine:
         fallback.text = self.wording.t("not_for_year_latest", q.lang, year=inherited, latest=fallback.year) \
             + "\n" + fallback.text
         return fallback
+
+    def say_earliest(self, q: Query, reply: Reply) -> None:
+        """"depuis quand … ?": the earliest edition of the data that holds the fact answered, said as the
+        earliest of the data (not necessarily the first of the barometer), with the editions before it."""
+        if reply.year is None or q.intent in ("series", "compare_years", "structure", "define"):
+            return
+        before = [y for y in self.knowledge.years if y < reply.year]
+        partial = [y for y in before if self.knowledge.editions[y].completeness != "complete"]
+        years, partial_text = self.answerer.years_text(before), self.answerer.years_text(partial)
+        before_text = "" if not before else self.wording.t(
+            "earliest_before_incomplete" if partial == before else "earliest_before_partial" if partial
+            else "earliest_before", q.lang, years=years, partial=partial_text)
+        reply.text = self.wording.t("earliest_in_data", q.lang, year=reply.year, before=before_text) + "\n" + reply.text
 
     def overview(self, q: Query) -> Reply:
         """A year asked on its own: what the data holds about that edition."""

@@ -154,7 +154,7 @@ class Dialogue:
             return True  # a definition holds for every edition
         if lex.has_phrase(p.words, "since_when"):
             return True  # "depuis quelle édition … ?": about every edition, not the conversation's year
-        dated = bool(p.years or p.ordinal or p.relative in ("latest", "first"))
+        dated = bool(p.years or p.ordinal or p.relative in ("latest", "first", "earliest"))
         asks = bool(p.intents - {"greeting", "help"} or p.topics or p.hits)
         return dated and asks
 
@@ -708,8 +708,8 @@ class Dialogue:
                 answer.year = q.year
                 answer.suggestions = [str(y) for y in k.years[-3:]]
                 return answer
-        elif p.relative == "latest":  # "le dernier baromètre": the latest edition that holds that fact
-            q.relative = "latest"
+        elif p.relative in ("latest", "earliest"):  # "le dernier baromètre", "depuis quand … ?": the latest
+            q.relative = p.relative  # (or earliest) edition that holds that fact
         elif p.relative == "same":  # "cette année-là": the conversation's year
             if state.year is not None:
                 q.year, q.year_explicit = state.year, True

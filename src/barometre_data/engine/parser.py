@@ -117,7 +117,8 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
     since = _SINCE.search(text)
     if since and ("series" in parsed.intents or re.search(r"\b(depuis|since|a partir de)\b", text)):
         parsed.since = int(since.group(1))
-    parsed.ordinal = _edition_ordinal(words, lexicon)
+    # "la première édition avec un score …": the first edition holding a fact, not edition n° 1
+    parsed.ordinal = None if parsed.relative == "earliest" else _edition_ordinal(words, lexicon)
     parsed.rank = None if parsed.ordinal else _rank(words, lexicon)
     # the numbers of an ordinal or a year are not entity words
     # "dans quel département ?" asks for an attribute: its words name no category
