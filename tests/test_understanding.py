@@ -297,3 +297,34 @@ def test_since_when_is_read_on_its_own_after_a_thread_on_another_year(engine):
 @pytest.mark.parametrize("question", ["c'était quoi la première édition ?", "qui a gagné la première édition ?"])
 def test_the_first_edition_is_still_edition_number_one(engine, question):
     assert ask(engine, question)[0].year == min(engine.knowledge.years)
+
+
+# ------------------------------------------------------------------ several subjects named: each answered
+
+def value_of(engine, year: int, subject: str, target: str | None = None) -> float:
+    return next(s.value for s in engine.knowledge.scores()
+                if s.year == year and s.subject == subject and s.target == target and s.value is not None)
+
+
+@pytest.mark.parametrize("question", [
+    "certified vs non-certified 2020", "score des certifiés et des non certifiés en 2020",
+    "écart certifiés / non certifiés 2020", "non-certified and certified structures in 2020: what scores?",
+])
+def test_two_score_subjects_named_are_both_answered_with_their_gap(engine, question):
+    # before: only the first subject named was answered
+    answer = ask(engine, question)[0]
+    certified, other = value_of(engine, 2020, "certified"), value_of(engine, 2020, "non-certified")
+    assert answer.found
+    for value in (certified, other, certified - other):
+        assert f"{value:g}" in answer.text
+
+
+@pytest.mark.parametrize("first, follow_up, year", [
+    ("téléphone ou courrier, lequel est le mieux noté en 2020 ?", "et en 2019 ?", 2019),
+    ("certified vs non-certified 2020", "and 2019?", 2019),
+])
+def test_a_year_follow_up_of_a_comparison_compares_the_same_ones(engine, first, follow_up, year):
+    compared, again = ask(engine, first, follow_up)
+    assert again.year == year and "canaux" not in again.text and "channels" not in again.text
+    # the same subjects are named (or said missing / approximate), nothing else is ranked
+    assert again.text.count("\n") <= compared.text.count("\n") + 2

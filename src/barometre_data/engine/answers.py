@@ -667,26 +667,49 @@ class Answerer:
         return self.finish(Reply("\n".join(dict.fromkeys(lines)), True, year=years[0], sources=sources), lang)
 
     def comparison(self, q: Query) -> Reply:
-        """Two or more channels (or kinds of structure) side by side, best first."""
+        """Two or more channels, kinds of structure or score subjects side by side, best first; the gap
+        when there are two."""
         lang = q.lang
-        subject, section = ("kind", "kinds") if q.ranking_kinds else ("channel", "channels")
-        rows = [s for target in q.compare for s in self.scores_for(subject, target) if exact(s)]
-        common = sorted({s.year for s in rows if all(
-            any(r.year == s.year and r.target == t for r in rows) for t in q.compare)})
-        year = self.year_for(q, common or sorted({s.year for s in rows}))
-        in_year = sorted((s for s in rows if s.year == year), key=lambda s: -figure(s))
+        if q.compare_subjects:
+            pairs = [(subject, None) for subject in q.compare]
+        else:
+            pairs = [("kind" if q.ranking_kinds else "channel", target) for target in q.compare]
+        rows = {pair: [s for s in self.scores_for(*pair) if exact(s)] for pair in pairs}
+        rough = {pair: [s for s in self.scores_for(*pair) if s.value is not None and not exact(s)] for pair in pairs}
+        every = sorted({s.year for found in rows.values() for s in found})
+        common = [y for y in every if all(any(s.year == y for s in found) for found in rows.values())]
+        year = self.year_for(q, common or every)
+        in_year = sorted(((pair, s) for pair, found in rows.items() for s in found if s.year == year),
+                         key=lambda item: -figure(item[1]))
         if not in_year:
-            labels = self.w.join([self.term_label(section, t, lang) for t in q.compare], lang)
+            labels = self.w.join([self.subject_text(*pair, lang) for pair in pairs], lang)
             return Reply(self.w.t("score_missing", lang, subject=labels, year=year or "—"), False, year=year)
-        items = [self.w.t("ranking_item", lang, pos=i + 1, label=self.term_label(section, s.target, lang),
+        items = [self.w.t("ranking_item", lang, pos=i + 1, label=self.compared_label(pair, q, lang),
                           value=self.w.num(figure(s), lang), unit=self.unit(s.unit, lang))
-                 for i, s in enumerate(in_year)]
-        missing = [t for t in q.compare if t not in {s.target for s in in_year}]
-        notes = [self.w.t("score_missing", lang, subject=self.subject_text(subject, t, lang), year=year)
-                 for t in missing]
-        reply = Reply(self.w.t("compare_head", lang, year=year, items=", ".join(items)), True, year=year,
-                      sources=[u for s in in_year for u in s.sources])
+                 for i, (pair, s) in enumerate(in_year)]
+        text = self.w.t("compare_head", lang, year=year, items=", ".join(items))
+        if len(in_year) == 2 and in_year[0][1].unit == in_year[1][1].unit:
+            gap = figure(in_year[0][1]) - figure(in_year[1][1])
+            text += " " + self.w.t("compare_gap", lang, points=self.w.num(round(gap, 1), lang))
+        left_out = [pair for pair in pairs if pair not in {p for p, _ in in_year}]
+        about = [(pair, s) for pair in left_out for s in rough[pair] if s.year == year]
+        notes = [self.w.t("score_missing", lang, subject=self.subject_text(*pair, lang), year=year)
+                 for pair in left_out if pair not in {p for p, _ in about}]
+        if about:  # "stable" on the year before: about that much, not compared
+            notes.append(self.w.t("not_ranked_approx", lang, items=self.w.join(
+                [f"{self.compared_label(pair, q, lang)} ({self.w.t('about_value', lang, value=self.w.num(figure(s), lang))}"
+                 f"{self.unit(s.unit, lang)})" for pair, s in about], lang)))
+        notes += [self.w.t("derived", lang, rule=f"{self.compared_label(pair, q, lang)} : {rule_in(s, lang)}"
+                           if lang == "fr" else f"{self.compared_label(pair, q, lang)}: {rule_in(s, lang)}")
+                  for pair, s in in_year if s.derived]
+        reply = Reply(text, True, year=year, sources=[u for _, s in in_year for u in s.sources])
         return self.finish(reply, lang, notes)
+
+    def compared_label(self, pair: tuple[str, str | None], q: Query, lang: str) -> str:
+        subject, target = pair
+        if q.compare_subjects:
+            return self.subject_text(subject, target, lang)
+        return self.term_label("kinds" if subject == "kind" else "channels", target, lang)
 
     def best_structure(self, q: Query) -> Reply:
         """The best (or worst) structure of a kind by its own score ("quelle ville avait le meilleur score

@@ -174,6 +174,9 @@ class Engine:
             state.entities["superlative"] = q.superlative
         if q.ranking_kinds:
             state.entities["ranking_kinds"] = True
+        if q.compare:  # "téléphone ou courrier en 2020 ?" then "et en 2019 ?": the same ones compared
+            state.entities["compare"] = list(q.compare)
+            state.entities["compare_subjects"] = q.compare_subjects
         if q.intent == "attribute":
             state.entities["base_intent"] = previous_base
         elif q.intent in ("laureate", "palmares", "structure"):

@@ -677,6 +677,9 @@ class Dialogue:
             q.superlative = previous.get("superlative")
         if q.intent == "ranking" and previous.get("ranking_kinds") and not q.channel:
             q.ranking_kinds = True
+        if q.intent == "ranking" and previous.get("compare") and not new_types and not q.compare \
+                and not q.superlative:
+            q.compare, q.compare_subjects = list(previous["compare"]), bool(previous.get("compare_subjects"))
         q.structures = list(previous.get("structures", []))
         if q.intent == "laureate" and not q.category:
             q.intent = "palmares"

@@ -46,7 +46,8 @@ class Query:
     where: bool = False  # "où ?": a place is asked
     only_kind: str | None = None  # "ce département lui-même": the structures of that kind in the place
     rank: int | None = None  # "qui était 2e ?": a rank other than the winner
-    compare: list[str] = field(default_factory=list)  # channels or kinds named together, to compare
+    compare: list[str] = field(default_factory=list)  # channels, kinds or score subjects named together, to compare
+    compare_subjects: bool = False  # what `compare` holds are score subjects (global, certified, non-certified)
     over_years: bool = False
     by_change: str | None = None  # "down" / "up": rank by the change on the previous edition ("le plus baissé")
     fresh: bool = False  # a follow-up that changed subject: defaults apply, not the conversation's year  # a methodology count across editions

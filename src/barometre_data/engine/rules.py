@@ -84,8 +84,12 @@ def _method(s: Situation) -> None:
 def _compare_pair(s: Situation) -> None:
     n = s.named
     s.q.intent, s.q.superlative = Intent.RANKING.value, None
-    s.q.compare = n.chans if len(n.chans) >= 2 else n.kinds
-    s.q.ranking_kinds = len(n.chans) < 2
+    if len(n.chans) >= 2:
+        s.q.compare = n.chans
+    elif len(n.kinds) >= 2:
+        s.q.compare, s.q.ranking_kinds = n.kinds, True
+    else:  # "certifiés vs non certifiés": score subjects side by side
+        s.q.compare, s.q.compare_subjects = n.subjects, True
 
 
 def _place(s: Situation) -> None:
@@ -134,10 +138,10 @@ RULES: tuple[Rule, ...] = (
          lambda s: _set(intent=Intent.ATTRIBUTE.value, attribute=_pick_attribute(s.p.attributes))(s)),
     Rule("best year", "en quelle année le score global a-t-il été le meilleur ?", "score global 2016",
          lambda s: "best_year" in s.intents, _set(intent=Intent.SERIES.value)),
-    Rule("two channels or kinds", "téléphone ou courrier, lequel est le mieux noté en 2020 ?",
+    Rule("two channels, kinds or subjects", "téléphone ou courrier, lequel est le mieux noté en 2020 ?",
          "score du téléphone en 2020",
-         lambda s: (len(s.named.chans) >= 2 or len(s.named.kinds) >= 2) and not s.awards_asked
-         and not s.named.cats, _compare_pair),
+         lambda s: (len(s.named.chans) >= 2 or len(s.named.kinds) >= 2 or len(s.named.subjects) >= 2)
+         and not s.awards_asked and not s.named.cats, _compare_pair),
     Rule("the best of a category", "le département le mieux noté en 2017", "quel type de structure a la meilleure moyenne en 2019 ?",
          lambda s: s.q.superlative == "best" and bool(s.named.cats) and not s.named.chans and not s.named.places
          and not s.p.which_edition and not s.kinds_words,
