@@ -670,6 +670,7 @@ class Answerer:
         """Two or more channels, kinds of structure or score subjects side by side, best first; the gap
         when there are two."""
         lang = q.lang
+        pairs: list[tuple[str, str | None]]
         if q.compare_subjects:
             pairs = [(subject, None) for subject in q.compare]
         else:
