@@ -328,3 +328,29 @@ def test_a_year_follow_up_of_a_comparison_compares_the_same_ones(engine, first, 
     assert again.year == year and "canaux" not in again.text and "channels" not in again.text
     # the same subjects are named (or said missing / approximate), nothing else is ranked
     assert again.text.count("\n") <= compared.text.count("\n") + 2
+
+
+# ------------------------------------------------------------------ "that year" after an answer spanning several editions
+
+def award_years(engine, name: str) -> list[int]:
+    return sorted({a.year for a in engine.knowledge.awards() if name in a.structure.name})
+
+
+@pytest.mark.parametrize("first, then", [
+    ("Besançon a gagné quand ?", "et cette année-là, quel était le score global ?"),
+    ("when did Besançon win?", "what was the overall score that year?"),
+])
+def test_that_year_after_several_editions_gives_the_figure_of_each(engine, first, then):
+    # before: silently the latest of them
+    years = award_years(engine, "Besançon")
+    assert len(years) > 1
+    answer = ask(engine, first, then)[-1]
+    assert answer.found and all(str(y) in answer.text for y in years)
+
+
+def test_that_year_after_several_editions_says_which_one_it_answers(engine):
+    years = award_years(engine, "Besançon")
+    answer = ask(engine, "Besançon a gagné quand ?", "qui d'autre a gagné cette année-là ?")[-1]
+    first_line = answer.text.splitlines()[0]
+    assert all(str(y) in first_line for y in years) and str(answer.year) in first_line
+    assert set(answer.suggestions) >= {str(y) for y in years if y != answer.year}

@@ -25,6 +25,7 @@ class Reply:
     structures: list[str] = field(default_factory=list)  # structure names the answer is about
     series: list[tuple[int, float]] = field(default_factory=list)
     focus: dict[str, str] = field(default_factory=dict)  # what a follow-up may refer to ("il" = the channel named)
+    years: list[int] = field(default_factory=list)  # the editions an answer spans when several (a structure's awards)
 
 
 MAX_LINES = 30  # a list longer than this is cut (an answer must fit a Discord message)
@@ -358,7 +359,8 @@ class Answerer:
         years = sorted({a.year for a in awards})
         reply = Reply("\n".join(lines), True, year=years[-1] if years else None,
                       sources=[u for a in awards for u in a.sources],
-                      structures=list(dict.fromkeys(a.structure.name for a in awards)))
+                      structures=list(dict.fromkeys(a.structure.name for a in awards)),
+                      years=years if len(years) > 1 else [])
         return self.finish(reply, lang)
 
     def structure_line(self, award: Award, lang: str) -> str:

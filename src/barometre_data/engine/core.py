@@ -67,6 +67,11 @@ class Engine:
                 reply = self.latest_instead(query, reply)
             if reply.found and query.relative == "earliest" and query.year is None:
                 self.say_earliest(query, reply)
+            if query.same_years and reply.year is not None and query.intent != "compare_years":
+                others = [y for y in query.same_years if y != reply.year]
+                reply.text = self.wording.t("that_year_several", query.lang, years=self.answerer.years_text(
+                    query.same_years), year=reply.year, other=others[-1] if others else "") + "\n" + reply.text
+                reply.suggestions = [str(y) for y in others] + [x for x in reply.suggestions if x not in map(str, others)]
             for topic in query.more_topics:  # "combien de structures et combien de citoyens mystères ?"
                 more = self.answerer.method(Query(**{**query.__dict__, "topic": topic, "more_topics": []}))
                 reply.text += "\n" + more.text
@@ -174,6 +179,8 @@ class Engine:
             state.entities["superlative"] = q.superlative
         if q.ranking_kinds:
             state.entities["ranking_kinds"] = True
+        if reply.years:  # "Besançon a gagné quand ?" (2015, 2020) then "cette année-là ?": which one is not said
+            state.entities["years"] = list(reply.years)
         if q.compare:  # "téléphone ou courrier en 2020 ?" then "et en 2019 ?": the same ones compared
             state.entities["compare"] = list(q.compare)
             state.entities["compare_subjects"] = q.compare_subjects

@@ -714,8 +714,14 @@ class Dialogue:
         elif p.relative in ("latest", "earliest"):  # "le dernier baromètre", "depuis quand … ?": the latest
             q.relative = p.relative  # (or earliest) edition that holds that fact
         elif p.relative == "same":  # "cette année-là": the conversation's year
-            if state.year is not None:
+            several = list((state.entities or {}).get("years") or [])
+            if len(several) > 1 and q.intent in ("score", "method"):  # the structure won in several editions:
+                q.intent, q.years = "compare_years", several  # the figure for each of them
+                q.year, q.year_explicit = several[-1], True
+            elif state.year is not None:
                 q.year, q.year_explicit = state.year, True
+                if len(several) > 1:  # one of them, and the question says which
+                    q.same_years = several
         elif p.relative and not (p.comparison and p.relative == "previous"):
             base = state.year if followup and state.year else None
             q.relative = p.relative
