@@ -354,3 +354,32 @@ def test_that_year_after_several_editions_says_which_one_it_answers(engine):
     first_line = answer.text.splitlines()[0]
     assert all(str(y) in first_line for y in years) and str(answer.year) in first_line
     assert set(answer.suggestions) >= {str(y) for y in years if y != answer.year}
+
+
+# ------------------------------------------------------------------ names the data does not know, whole
+
+@pytest.mark.parametrize("question, name", [
+    ("Brive Gaillarde a été primée ?", "Brive Gaillarde"),
+    ("Brive-la-Gaillarde a été primée ?", "Brive-la-Gaillarde"),  # before: the 2021 palmarès, found=true
+    ("la ville de Saint Jean de Luz a gagné ?", "Saint Jean de Luz"),
+    ("did Le Mans ever win?", "Le Mans"),
+    ("Est-ce que Aix en Provence a été primée ?", "Aix en Provence"),  # before: Provence's laureates
+])
+def test_a_name_nobody_knows_is_named_whole_and_not_answered(engine, question, name):
+    answer = ask(engine, question)[0]
+    assert not answer.found and name in answer.text
+
+
+@pytest.mark.parametrize("question, name", [
+    ("Confirmez-vous que Lyon a remporté la catégorie des villes de plus de 50 000 habitants en 2020 ?", "Lyon"),
+    ("Conseil départemental de la Manche primé ?", "Manche"),
+])
+def test_a_name_nobody_knows_in_a_category_is_said_before_the_real_laureate(engine, question, name):
+    answer = ask(engine, question)[0]
+    first, second = answer.text.splitlines()[:2]
+    assert answer.found and name in first and name not in second  # then the category's real laureate
+
+
+def test_a_known_laureate_inside_a_category_question_is_not_said_unknown(engine):
+    answer = ask(engine, "Grand Besançon Métropole a gagné chez les intercommunalités ?")[0]
+    assert answer.found and "Je ne trouve pas" not in answer.text

@@ -244,6 +244,10 @@ class Answerer:
                       structures=[a.structure.name for a in awards][:MAX_LINES])
         if q.claimed:
             self.check_claim(q, reply, awards, year)
+        elif q.place_text and not any(fold(q.place_text) in fold(a.structure.name) for y in years
+                                      for a in self.awards_in.get((y, category), [])):
+            # "Lyon a gagné chez les plus de 50 000 en 2020 ?": a name nobody knows, then the real laureate
+            reply.text = self.w.t("name_not_laureate", lang, query=q.place_text) + "\n" + reply.text
         return self.finish(reply, lang)
 
     def check_claim(self, q: Query, reply: Reply, awards: list[Award], year: int) -> bool:

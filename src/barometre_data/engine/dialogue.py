@@ -86,6 +86,7 @@ class Dialogue:
             return Resolved(answer=refusal)
         intents = set(p.intents)
         named = self.entities(p, state, intents)
+        self.name_over_places(p, named, intents)
         unknown = self.unknown_value(p, named, intents, state, lang) or self.too_thin(p, lang)
         if unknown is not None:
             return Resolved(answer=unknown)
@@ -570,28 +571,102 @@ class Dialogue:
             topics.discard("edition_number")
         return next((t for t in TOPIC_PRIORITY if t in topics), None)
 
+    def name_over_places(self, p: Parsed, named: Named, intents: set[str]) -> None:
+        """"Aix en Provence a été primée ?": a place of the data inside a longer name nobody knows is not
+        what is asked (else Provence's laureates answer for Aix)."""
+        if not named.places or not (intents & {"laureate", "palmares"} or p.took_part):
+            return
+        found = self.unknown_name_span(p)
+        if found is None:
+            return
+        inside = {e.id for h in p.hits if set(range(h.start, h.end)) <= found[1] for e in h.entities
+                  if e.type == "place"}
+        named.places = [place for place in named.places if place not in inside]
+
     def unknown_name(self, p: Parsed) -> str | None:
-        """A name in the question that is neither a cue, a stop word nor a known entity ("Lyon")."""
-        covered = {i for h in p.hits for i in range(h.start, h.end)}
+        """A name in the question that is neither a cue, a stop word nor a known entity ("Lyon", "Brive-la-
+        Gaillarde", "Saint Jean de Luz", "Le Mans"), as the person wrote it."""
+        found = self.unknown_name_span(p)
+        return found[0] if found else None
+
+    def unknown_name_span(self, p: Parsed) -> tuple[str, set[int]] | None:
+        """The unknown name and the indexes of `p.words` it spans. A name is a run of the question's own
+        tokens: capitalised ones (the first token only when a name verb or another name follows), a
+        capitalised article that starts a name ("Le Mans"), and the particles between two of them ("de",
+        "en", "la"), a hyphenated token whole; it needs at least one word that is not a known one."""
         lex = self.lexicon
+        covered = {i for h in p.hits for i in range(h.start, h.end)}
         known = lex.stopwords | lex.cue_words | lex.english | lex.french | lex.edition_words | lex.known_words
-        raw = p.raw.split()
-        capitalised = {fold(w) for n, w in enumerate(raw) if w[:1].isupper() and (
-            (n > 0 and fold(raw[n - 1]) not in lex.greetings)
-            or (n == 0 and len(raw) > 1 and fold(raw[1]).split()[:1] and fold(raw[1]).split()[0]
-                in lex.word_sets["name_verbs"]))}  # "Limoges a été récompensée ?"
         asks_ever = lex.has(p.words, "ever")
-        names = [w for i, w in enumerate(p.words)
-                 if i not in covered and w not in known and not w.isdigit() and len(w) >= 3
-                 and w not in lex.ordinals and (w in capitalised or asks_ever)]
-        names = [w for i, w in enumerate(p.words) if w in names and w not in lex.word_sets["not_names"]
-                 and not (w in self.event_places and i > 0 and p.words[i - 1] in lex.word_sets["at"])]
-        # "primées à Angers en 2019": where results were presented, not a laureate asked about
-        if not names:
-            return None
-        originals = [w.strip("?!.,;:«»\"'()") for w in raw]
-        pretty = [o for o in originals if o and o.lower() in names]
-        return " ".join(pretty) if pretty else " ".join(names)
+        tokens = p.raw.replace("’", "'").split()
+        spans: list[list[int]] = []  # the indexes of p.words of each token, in order
+        at = 0
+        for token in tokens:
+            n = len(fold(token).split())
+            spans.append(list(range(at, at + n)))
+            at += n
+        if at != len(p.words):  # the question's words do not line up with its tokens: read word by word
+            spans = [[i] for i in range(len(p.words))]
+            tokens = p.words[:]
+
+        def stripped(token: str) -> str:
+            return token.strip("?!.,;:«»\"'()[]")
+
+        def new_word(i: int) -> bool:  # a word that may be part of a name nobody knows
+            w = p.words[i]
+            return i not in covered and w not in known and not w.isdigit() and len(w) >= 3 \
+                and w not in lex.ordinals and w not in lex.word_sets["not_names"]
+
+        def capitalised(n: int) -> bool:
+            word = stripped(tokens[n])
+            return bool(word[:1].isupper())
+
+        def particle(n: int) -> bool:
+            return bool(spans[n]) and all(p.words[i] in lex.word_sets["name_particles"] for i in spans[n])
+
+        runs: list[list[int]] = []
+        run: list[int] = []
+        for n, token in enumerate(tokens):
+            words = spans[n]
+            in_name = bool(words) and (capitalised(n) or asks_ever and any(new_word(i) for i in words))
+            if n > 0 and in_name and run == [] and fold(tokens[n - 1]) in lex.greetings:
+                in_name = False  # "Bonjour Lyon" is not asked about
+            if in_name:
+                run.append(n)
+            elif run and particle(n) and n + 1 < len(tokens) and capitalised(n + 1):
+                run.append(n)  # "Saint Jean de Luz": a particle between two parts of a name
+            else:
+                if run:
+                    runs.append(run)
+                run = []
+            if stripped(token) != token.rstrip("?!.,;:»\")") and token[-1:] in ".?!" and run:
+                runs.append(run)  # a sentence ends here
+                run = []
+        if run:
+            runs.append(run)
+        for run in runs:
+            if run[0] == 0 and len(tokens) > 1 and len(run) == 1:
+                following = fold(tokens[1]).split()[:1]
+                if not (following and following[0] in lex.word_sets["name_verbs"]):
+                    continue  # a capital that only starts the sentence ("Quel score … ?")
+            while run and particle(run[0]) and not capitalised(run[0]):
+                run = run[1:]
+            run_words = {i for n in run for i in spans[n]}
+            if not any(new_word(i) for i in run_words):
+                continue  # only known words, stop words or entities
+            if any(p.words[i] in self.event_places and i > 0 and p.words[i - 1] in lex.word_sets["at"]
+                   for i in run_words):
+                continue  # "primées à Angers en 2019": where results were presented, not a laureate asked about
+            # leading words of the run that are known ones ("Ville de", "La mairie de") are not the name
+            while run and not any(new_word(i) for i in spans[run[0]]) and not (
+                    len(run) > 1 and capitalised(run[0]) and particle(run[0])):
+                run = run[1:]
+            while run and particle(run[0]) and not capitalised(run[0]):
+                run = run[1:]
+            text = " ".join(stripped(tokens[n]) for n in run).strip()
+            if text:
+                return text, {i for n in run for i in spans[n]}
+        return None
 
     def place_of_structures(self, names: list[str], category: str) -> str | None:
         """The place key of the département (or region) of the first of `names`, for "ce département"."""

@@ -180,7 +180,9 @@ RULES: tuple[Rule, ...] = (
                         and not s.awards_asked),
          _set(intent=Intent.SCORE.value, category=None)),
     Rule("laureate of a category", "qui a gagné chez les intercos en 2020 ?", "score des intercos en 2019",
-         lambda s: bool(s.named.cats), _set(intent=Intent.LAUREATE.value, kind=None)),
+         lambda s: bool(s.named.cats), lambda s: _set(
+             intent=Intent.LAUREATE.value, kind=None,
+             place_text=s.unknown_name if s.awards_asked and not s.named.places else None)(s)),
     Rule("laureates of a kind", "quelles villes ont été primées en 2020 ?", "score des villes en 2019",
          lambda s: bool(s.named.kinds and not (s.named.chans or s.named.subjects) and s.awards_asked
                         and not s.unknown_name),
