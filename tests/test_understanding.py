@@ -383,3 +383,22 @@ def test_a_name_nobody_knows_in_a_category_is_said_before_the_real_laureate(engi
 def test_a_known_laureate_inside_a_category_question_is_not_said_unknown(engine):
     answer = ask(engine, "Grand Besançon Métropole a gagné chez les intercommunalités ?")[0]
     assert answer.found and "Je ne trouve pas" not in answer.text
+
+
+@pytest.mark.parametrize("question, word", [
+    ("y avait un score pour le chat en ligne en 2020 ?", "chat"),  # before: the website's score ("en ligne")
+    ("live chat score 2020?", "chat"),  # English order: the value before "score"; before: the overall score
+])
+def test_an_unknown_channel_is_not_answered_with_a_known_word_that_only_qualifies_it(engine, question, word):
+    answer = ask(engine, question)[0]
+    assert not answer.found and word in answer.text
+
+
+@pytest.mark.parametrize("question, value", [
+    ("score des resaux sociaux en 2020", "72"),  # a misspelling next to the name is not an unknown value
+    ("bjr, score global 2020 ?", "62"),  # a word before "score" in a French sentence is not its value
+    ("phone score 2020", "81"),
+])
+def test_known_values_around_score_are_still_answered(engine, question, value):
+    answer = ask(engine, question)[0]
+    assert answer.found and value in answer.text

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from ..knowledge import Knowledge
 from .answer import Answer, ConversationState
 from .answers import COUNT_TOPICS, Answerer
@@ -20,6 +22,7 @@ from .lexicon import Lexicon
 from .matcher import EntityMatcher
 from .normalize import fold
 from .parser import Parsed
+from .reading import Unknown
 from .query import COMPATIBLE, NATURAL_INTENT, Query
 from .rules import Situation, first_rule, plain_cue
 from .wording import Wording
@@ -28,6 +31,7 @@ TOPIC_PRIORITY = ("threshold", "renaming", "categories", "laureates_count", "cri
                   "determinants", "audit_periods", "mystery_citizens", "structures_audited", "presentation", "launch",
                   "name", "edition_number")
 FACT_INTENTS = ("laureate", "palmares", "score", "ranking", "series", "best_year")
+TYPO_SIMILARITY = 75  # rapidfuzz ratio from which an unknown word is a misspelling of the known one next to it
 
 
 @dataclass
@@ -287,6 +291,9 @@ class Dialogue:
         named in the answer with the real choices, never dropped for another question."""
         for unknown in p.unknowns:
             slot = unknown.slot.value
+            # a known word right after the unknown one only qualifies it ("le chat en ligne": not the website)
+            if unknown.at >= 0 and not self.misspells_next(p, unknown):
+                named = self.entities_apart(p, named, unknown.at + 1)
             if slot == "subject":
                 if named.chans or named.kinds or named.subjects or named.cats or named.places:
                     continue
@@ -313,6 +320,23 @@ class Dialogue:
             answer.entities = {"unknown": {"slot": slot, "text": unknown.text}}
             return answer
         return None
+
+    def misspells_next(self, p: Parsed, unknown: Unknown) -> bool:
+        """Whether an unknown word is a misspelt part of the name right after it ("resaux sociaux")."""
+        words = {w for h in p.hits if h.start == unknown.at + 1 for e in h.entities
+                 for lang in ("fr", "en") for w in fold(self.answerer.entity_label(e.type, e.id, lang)).split()}
+        return any(fuzz.ratio(unknown.text, w) >= TYPO_SIMILARITY for w in words)
+
+    @staticmethod
+    def entities_apart(p: Parsed, named: Named, start: int) -> Named:
+        """`named` without what the hit starting at word `start` names."""
+        adjacent = [h for h in p.hits if h.start == start]
+        if not adjacent:
+            return named
+        ids = {e.id for h in adjacent for e in h.entities}
+        return Named(cats=[c for c in named.cats if c not in ids], chans=[c for c in named.chans if c not in ids],
+                     subjects=[c for c in named.subjects if c not in ids], kinds=[c for c in named.kinds if c not in ids],
+                     places=[c for c in named.places if c not in ids], ambiguous=named.ambiguous)
 
     def bare_alias(self, p: Parsed, named: Named, lang: str) -> Answer | None:
         """A lone short alias ("x", "tel") is too thin to answer a fact: ask what is meant."""

@@ -30,6 +30,7 @@ class Slot(str, Enum):
 class Unknown:
     slot: Slot
     text: str  # the word(s) as folded
+    at: int = -1  # its index in the question's words
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def unknown_values(words: list[str], raw_words: set[str], hits: list[Hit], lexic
     articles = lexicon.word_sets["slot_articles"]
     found: list[Unknown] = []
 
-    def unknown_at(i: int, names_too: bool = False) -> str | None:
+    def unknown_at(i: int, names_too: bool = False) -> tuple[str, int] | None:
         while i < len(words) and words[i] in articles:
             i += 1
         if i >= len(words) or i in covered:
@@ -138,13 +139,14 @@ def unknown_values(words: list[str], raw_words: set[str], hits: list[Hit], lexic
         word = words[i]
         if len(word) < 3 or not word.isalpha() or word in explained or (word in raw_words and not names_too):
             return None
-        return word
+        return word, i
 
     for i, word in enumerate(words):
         before = lexicon.slot_words_before.get(word)  # "the fax channel": the value comes first
         if before is not None and i > 0 and (i - 1) not in covered and words[i - 1] not in explained \
-                and words[i - 1].isalpha() and len(words[i - 1]) >= 3 and words[i - 1] not in raw_words:
-            found.append(Unknown(Slot(before), words[i - 1]))
+                and words[i - 1].isalpha() and len(words[i - 1]) >= 3 and words[i - 1] not in raw_words \
+                and (i + 1) not in covered:  # "bjr, score global": the value comes after, as in French
+            found.append(Unknown(Slot(before), words[i - 1], i - 1))
             continue
         slot = lexicon.slot_words.get(word)
         pair = " ".join(words[i:i + 2])
@@ -154,11 +156,11 @@ def unknown_values(words: list[str], raw_words: set[str], hits: list[Hit], lexic
             continue
         value = unknown_at(i + 1, names_too=slot in ("category", "channel", "label"))  # "le label Ecocert"
         if value is not None:
-            found.append(Unknown(Slot(slot), value))
+            found.append(Unknown(Slot(slot), *value))
     if not found and elliptic and not hits and len(words) >= 3 and words[1] in articles:
         value = unknown_at(2)  # "et la visio ?", "and the fax?"
         if value is not None:
-            found.append(Unknown(Slot.SUBJECT, value))
+            found.append(Unknown(Slot.SUBJECT, *value))
     return found
 
 
