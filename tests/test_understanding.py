@@ -402,3 +402,36 @@ def test_an_unknown_channel_is_not_answered_with_a_known_word_that_only_qualifie
 def test_known_values_around_score_are_still_answered(engine, question, value):
     answer = ask(engine, question)[0]
     assert answer.found and value in answer.text
+
+
+# ------------------------------------------------------------------ who is asking is not what is asked
+
+@pytest.mark.parametrize("question, asked", [
+    ("slt, adjoint au maire a Pont-a-Mousson. Pagny sur Moselle a ete primee ?", "Pagny"),
+    ("hi, deputy mayor of Saint-Sebastien-sur-Loire here. did Vertou win anything?", "Vertou"),  # was: off topic
+    ("Bonjour, je suis a la mairie de Bourg-la-Reine, Sceaux a eu un prix ?", "Sceaux"),
+    ("Salut, DGS au Bouscat, Merignac etait sur le podium en quelle annee ?", "Mérignac"),
+])
+def test_the_place_of_the_person_asking_is_not_the_place_asked(engine, question, asked):
+    answer = ask(engine, question)[0]
+    assert answer.found and asked in answer.text.splitlines()[0]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("who were all the 2016 laureates? asking from Vaux-sur-Mer town hall", "Montpellier"),  # was: Vaux-le-Pénil
+    ("Le palmares complet 2020 svp, je suis a la mairie de Saint-Amand-Montrond", "Villeurbanne"),
+    ("je suis à la mairie de Saumur, qui a gagné en 2020 ?", "Villeurbanne"),
+])
+def test_a_general_question_from_someone_who_says_where_they_work_is_answered_in_general(engine, question, expected):
+    answer = ask(engine, question)[0]
+    assert answer.found and expected in answer.text
+
+
+@pytest.mark.parametrize("question, found, name", [
+    ("je suis DGS à Saumur, on a gagné quoi ?", True, "Saumur"),  # "on": the asker's own place is asked
+    ("je suis DGS à Brive, on a déjà gagné ?", False, "Brive"),
+    ("Grenoble, elle a déjà gagné ?", False, "Grenoble"),  # a name set apart at the start is still a name
+])
+def test_the_askers_own_place_is_asked_when_they_say_we(engine, question, found, name):
+    answer = ask(engine, question)[0]
+    assert answer.found is found and name in answer.text.splitlines()[0]

@@ -31,6 +31,7 @@ TOPIC_PRIORITY = ("threshold", "renaming", "categories", "laureates_count", "cri
                   "determinants", "audit_periods", "mystery_citizens", "structures_audited", "presentation", "launch",
                   "name", "edition_number")
 FACT_INTENTS = ("laureate", "palmares", "score", "ranking", "series", "best_year")
+CLAUSE_ENDS = frozenset(",.;:!?")  # punctuation that ends a clause (a name never runs past one)
 TYPO_SIMILARITY = 75  # rapidfuzz ratio from which an unknown word is a misspelling of the known one next to it
 
 
@@ -239,7 +240,8 @@ class Dialogue:
     def refusal(self, p: Parsed, lang: str) -> Answer | None:
         if p.too_long:
             return self.plain("too_long", lang, "unknown")
-        if p.injection or p.off_topic or not p.words:
+        off_topic = p.off_topic and not (p.off_topic_at and p.off_topic_at <= self.asker_words(p))
+        if p.injection or off_topic or not p.words:  # "deputy mayor of X here": who asks, not a question on mayors
             return self.plain("unknown", lang, "unknown")
         return None
 
@@ -598,6 +600,13 @@ class Dialogue:
     def name_over_places(self, p: Parsed, named: Named, intents: set[str]) -> None:
         """"Aix en Provence a été primée ?": a place of the data inside a longer name nobody knows is not
         what is asked (else Provence's laureates answer for Aix)."""
+        if not named.places:
+            return
+        asker = self.asker_words(p)
+        if asker and not self.asks_about_asker(p, asker):  # "asking from Vaux-sur-Mer town hall": not asked
+            inside = {e.id for h in p.hits if set(range(h.start, h.end)) <= asker for e in h.entities
+                      if e.type == "place"}
+            named.places = [place for place in named.places if place not in inside]
         if not named.places or not (intents & {"laureate", "palmares"} or p.took_part):
             return
         found = self.unknown_name_span(p)
@@ -613,6 +622,45 @@ class Dialogue:
         found = self.unknown_name_span(p)
         return found[0] if found else None
 
+    @staticmethod
+    def tokens(p: Parsed) -> tuple[list[str], list[list[int]]]:
+        """The question's own tokens (split on spaces) and, for each, the indexes of `p.words` it gives."""
+        tokens = p.raw.replace("’", "'").split()
+        spans: list[list[int]] = []
+        at = 0
+        for token in tokens:
+            n = len(fold(token).split())
+            spans.append(list(range(at, at + n)))
+            at += n
+        if at != len(p.words):  # the question's words do not line up with its tokens: read word by word
+            return p.words[:], [[i] for i in range(len(p.words))]
+        return tokens, spans
+
+    def asker_words(self, p: Parsed) -> set[int]:
+        """The words of a clause where the person says who they are ("Bonjour, je suis DGS à Vertou, …",
+        "hi, deputy mayor of Saint-Sébastien here.", "asking from Vaux-sur-Mer town hall"): a clause
+        (up to a comma or a full stop) with a self-introduction or a role, that is not the last one."""
+        lex = self.lexicon
+        tokens, spans = self.tokens(p)
+        clauses: list[list[int]] = [[]]
+        for n, token in enumerate(tokens):
+            clauses[-1].extend(spans[n])
+            if token.rstrip("»\")'")[-1:] in CLAUSE_ENDS and n + 1 < len(tokens):
+                clauses.append([])
+        found: set[int] = set()
+        for index, clause in enumerate(clauses):
+            words = [p.words[i] for i in clause]
+            last = index == len(clauses) - 1
+            introduces = lex.has_phrase(words, "asker_intro") or (
+                lex.has(words, "asker_roles") and not last)
+            if introduces:
+                found.update(clause)
+        return found
+
+    def asks_about_asker(self, p: Parsed, asker: set[int]) -> bool:
+        """"je suis DGS à Brive, on a déjà gagné ?": the question is about the asker's own place."""
+        return self.lexicon.has([w for i, w in enumerate(p.words) if i not in asker], "we_words")
+
     def unknown_name_span(self, p: Parsed) -> tuple[str, set[int]] | None:
         """The unknown name and the indexes of `p.words` it spans. A name is a run of the question's own
         tokens: capitalised ones (the first token only when a name verb or another name follows), a
@@ -622,24 +670,19 @@ class Dialogue:
         covered = {i for h in p.hits for i in range(h.start, h.end)}
         known = lex.stopwords | lex.cue_words | lex.english | lex.french | lex.edition_words | lex.known_words
         asks_ever = lex.has(p.words, "ever")
-        tokens = p.raw.replace("’", "'").split()
-        spans: list[list[int]] = []  # the indexes of p.words of each token, in order
-        at = 0
-        for token in tokens:
-            n = len(fold(token).split())
-            spans.append(list(range(at, at + n)))
-            at += n
-        if at != len(p.words):  # the question's words do not line up with its tokens: read word by word
-            spans = [[i] for i in range(len(p.words))]
-            tokens = p.words[:]
+        tokens, spans = self.tokens(p)
+        asker = self.asker_words(p)
 
         def stripped(token: str) -> str:
             return token.strip("?!.,;:«»\"'()[]")
 
+        introducing = {w for phrase in lex.word_sets["asker_intro"] for w in phrase.split()} \
+            | lex.word_sets["asker_roles"]
+
         def new_word(i: int) -> bool:  # a word that may be part of a name nobody knows
             w = p.words[i]
             return i not in covered and w not in known and not w.isdigit() and len(w) >= 3 \
-                and w not in lex.ordinals and w not in lex.word_sets["not_names"]
+                and w not in lex.ordinals and w not in lex.word_sets["not_names"] and w not in introducing
 
         def capitalised(n: int) -> bool:
             word = stripped(tokens[n])
@@ -663,14 +706,14 @@ class Dialogue:
                 if run:
                     runs.append(run)
                 run = []
-            if stripped(token) != token.rstrip("?!.,;:»\")") and token[-1:] in ".?!" and run:
-                runs.append(run)  # a sentence ends here
+            if run and token.rstrip("»\")'")[-1:] in CLAUSE_ENDS:
+                runs.append(run)  # a clause ends here: a name does not go on past it
                 run = []
         if run:
             runs.append(run)
         for run in runs:
-            if run[0] == 0 and len(tokens) > 1 and len(run) == 1:
-                following = fold(tokens[1]).split()[:1]
+            if run[0] == 0 and len(tokens) > 1 and len(run) == 1 and tokens[0][-1:] not in CLAUSE_ENDS:
+                following = fold(tokens[1]).split()[:1]  # "Grenoble, elle a gagné ?": a name, set apart
                 if not (following and following[0] in lex.word_sets["name_verbs"]):
                     continue  # a capital that only starts the sentence ("Quel score … ?")
             while run and particle(run[0]) and not capitalised(run[0]):
@@ -678,6 +721,8 @@ class Dialogue:
             run_words = {i for n in run for i in spans[n]}
             if not any(new_word(i) for i in run_words):
                 continue  # only known words, stop words or entities
+            if run_words & asker and not self.asks_about_asker(p, asker):
+                continue  # "je suis DGS à Pont-à-Mousson, …": where the person asking works, not what is asked
             if any(p.words[i] in self.event_places and i > 0 and p.words[i - 1] in lex.word_sets["at"]
                    for i in run_words):
                 continue  # "primées à Angers en 2019": where results were presented, not a laureate asked about
@@ -710,6 +755,7 @@ class Dialogue:
         lex = self.lexicon
         known = lex.stopwords | lex.cue_words | lex.known_words | lex.edition_words
         raw = p.raw.replace("’", "'").split()
+        asker = self.asker_words(p)
         for n, token in enumerate(raw):
             word = token.strip("?!.,;:«»\"()[]")
             if word.endswith("'s"):
@@ -724,7 +770,7 @@ class Dialogue:
             if not folded or folded in known or any(ch.isdigit() for ch in folded):
                 continue
             index = next((i for i, w in enumerate(p.words) if w == folded.split()[0]), None)
-            if index is None or index in covered:
+            if index is None or index in covered or index in asker:
                 continue
             before = p.words[index - 1] if index > 0 else ""
             if folded in self.event_places and before in lex.word_sets["at"]:

@@ -36,6 +36,7 @@ class Parsed:
     versus: bool = False  # "mieux que ...": two things compared
     source_request: bool = False  # "et la source ?": where the previous answer comes from
     off_topic: bool = False
+    off_topic_at: set[int] = field(default_factory=set)  # the words of the off-topic cues
     injection: bool = False
     too_long: bool = False
     years: list[int] = field(default_factory=list)
@@ -88,6 +89,7 @@ def parse(question: str, lexicon: Lexicon, matcher: EntityMatcher) -> Parsed:
             parsed.relative = parsed.relative or cue.key
         elif cue.group == "off_topic":
             parsed.off_topic = True
+            parsed.off_topic_at.update(range(start, end))
         elif cue.group == "injection":
             parsed.injection = True
         elif cue.group == "comparison":
