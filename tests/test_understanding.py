@@ -435,3 +435,18 @@ def test_a_general_question_from_someone_who_says_where_they_work_is_answered_in
 def test_the_askers_own_place_is_asked_when_they_say_we(engine, question, found, name):
     answer = ask(engine, question)[0]
     assert answer.found is found and name in answer.text.splitlines()[0]
+
+
+# ------------------------------------------------------------------ a superlative the data cannot know
+
+@pytest.mark.parametrize("question", ["ville la moins bien notée en 2014 ?", "which town had the lowest score in 2014?"])
+def test_the_worst_structure_is_not_the_only_one_the_data_scores(engine, question):
+    # before: "the lowest-rated town is Craponne (90.8 %)", the best one, as the only town scored that year
+    answer = ask(engine, question)[0]
+    assert not answer.found
+    assert "Craponne" not in answer.text.split("(")[0]
+
+
+def test_the_best_structure_published_as_such_is_still_answered(engine):
+    answer = ask(engine, "quelle ville avait le meilleur score en 2014 ?")[0]
+    assert answer.found and "Craponne" in answer.text

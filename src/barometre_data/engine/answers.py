@@ -730,7 +730,14 @@ class Answerer:
         if not in_year:
             return self.kind_ranking(q)
         flagged = [s for s in in_year if s.standing == (q.superlative or "best")]
-        pick = flagged[0] if flagged else (max if q.superlative != "worst" else min)(in_year, key=lambda s: figure(s))
+        if not flagged:  # the data holds a few structures' scores, never all: only a published standing is known
+            known = "; ".join(f"{s.target} {self.w.num(figure(s), lang)}{self.unit(s.unit, lang)}"
+                              + (f", {self.w.t('standing_' + s.standing, lang)}" if s.standing else "")
+                              for s in in_year[:3])
+            return Reply(self.w.t(f"structure_{q.superlative or 'best'}_unknown", lang, year=year,
+                                  kind=self.term_label("kinds", q.kind, lang), known=known), False, year=year,
+                         sources=_dedupe(u for s in in_year for u in s.sources))
+        pick = flagged[0]
         text = self.w.t(f"structure_{q.superlative or 'best'}", lang, year=year, name=pick.target,
                         kind=self.term_label("kinds", q.kind, lang), value=self.w.num(figure(pick), lang),
                         unit=self.unit(pick.unit, lang))
