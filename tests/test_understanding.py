@@ -450,3 +450,14 @@ def test_the_worst_structure_is_not_the_only_one_the_data_scores(engine, questio
 def test_the_best_structure_published_as_such_is_still_answered(engine):
     answer = ask(engine, "quelle ville avait le meilleur score en 2014 ?")[0]
     assert answer.found and "Craponne" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "qui a gagné chez les villes de 20 à 50 000 hab en 2020 ?",  # before: the "plus de 50 000" category
+    "entre 20 et 50 mille habitants, lauréat 2020 ?",
+    "winner 2020 for towns of 20 to 50,000 inhabitants?",
+])
+def test_a_band_whose_first_bound_shares_the_thousands_reads_both_bounds(engine, question):
+    answer = ask(engine, question)[0]
+    text = answer.text.replace(",", " ")
+    assert answer.found and "20 000" in text and "49 999" in text

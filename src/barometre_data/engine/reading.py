@@ -85,9 +85,10 @@ def band(words: list[str], lexicon: Lexicon) -> Band | None:
         (a, _, end_a), (b, start_b, _) = numbers[0], numbers[1]
         between = words[end_a:start_b]
         if len(between) <= 2 and all(w in sets["band_joiners"] for w in between):
-            if a < 1000 <= b and b % 1000 == 0 and words[start_b + 1:start_b + 2] != ["000"] \
-                    and any(w in lexicon.thousand_words or w.endswith("k") for w in words[start_b:start_b + 2]):
-                a *= 1000  # "entre 20 et 50 mille": the thousands apply to both
+            if a < 1000 <= b and b % 1000 == 0 and a * 1000 < b and (
+                    words[start_b + 1:start_b + 2] == ["000"]
+                    or any(w in lexicon.thousand_words or w.endswith("k") for w in words[start_b:start_b + 2])):
+                a *= 1000  # "entre 20 et 50 mille", "de 20 à 50 000": the thousands apply to both
             low, high = sorted((a, b))
             return Band(low, high)
     value, start, _ = numbers[0]
