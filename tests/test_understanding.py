@@ -461,3 +461,18 @@ def test_a_band_whose_first_bound_shares_the_thousands_reads_both_bounds(engine,
     answer = ask(engine, question)[0]
     text = answer.text.replace(",", " ")
     assert answer.found and "20 000" in text and "49 999" in text
+
+
+@pytest.mark.parametrize("question", ["evolution du score tel 2013-2020", "phone score trend 2013–2020"])
+def test_a_range_written_with_a_hyphen_gives_every_edition_between(engine, question):
+    answer = ask(engine, question)[0]
+    years = sorted({s.year for s in engine.knowledge.scores() if s.subject == "channel" and s.target == "telephone"
+                    and s.value is not None and not s.approx and 2013 <= s.year <= 2020})
+    assert answer.found and len(years) > 2 and all(str(y) in answer.text for y in years)
+
+
+def test_a_count_over_the_editions_since_a_year_lists_each_edition(engine):
+    answer = ask(engine, "évolution du nombre de structures auditées depuis 2013")[0]
+    years = [y for y, e in engine.knowledge.editions.items() if e.structures_audited and y >= 2013]
+    assert answer.found and all(str(engine.knowledge.editions[y].structures_audited.value) in answer.text
+                                for y in years)

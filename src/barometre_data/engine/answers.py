@@ -905,7 +905,8 @@ class Answerer:
         has = [y for y in self.k.years if self.value_of(self.k.editions[y], field_name, topic) is not None]
         if q.over_years and topic in ("structures_audited", "mystery_citizens", "laureates_count", "criteria_count",
                                       "audits_per_structure") and has:
-            return self.count_series(q, topic, field_name, has)
+            since = [y for y in has if q.since is None or y >= q.since]  # "depuis 2013"
+            return self.count_series(q, topic, field_name, since or has)
         year = self.year_for(q, has)
         if year is None or year not in has:
             return self.missing("method_missing", lang, year, has)

@@ -135,6 +135,8 @@ def read_mentions(parsed: Parsed, question: str, lexicon: Lexicon, matcher: Enti
     if words and words[-1] in lexicon.word_sets["verify_tail"] and len(words) > 3:
         parsed.verify = True
     compared, ranged = years_compared(" ".join(words), parsed.years)
+    if len(compared) >= 2 and re.search(rf"\b{compared[0]}\s*[-–/]\s*{compared[1]}\b", question):
+        ranged = True  # "2013-2020": folding turned the hyphen into a space
     if ranged:
         parsed.year_range = (min(compared[:2]), max(compared[:2]))
         parsed.since = None  # "de 2016 à 2020": both bounds hold

@@ -77,7 +77,7 @@ def _set(**values: object) -> Callable[[Situation], None]:
 
 def _method(s: Situation) -> None:
     s.q.intent, s.q.topic = Intent.METHOD.value, s.topic
-    s.q.over_years = not s.p.years and ("series" in s.intents or (
+    s.q.over_years = (not s.p.years or bool(s.p.since)) and ("series" in s.intents or (
         bool(s.q.superlative) and s.p.which_edition))  # "which edition had the fewest structures"
 
 
