@@ -476,3 +476,13 @@ def test_a_count_over_the_editions_since_a_year_lists_each_edition(engine):
     years = [y for y, e in engine.knowledge.editions.items() if e.structures_audited and y >= 2013]
     assert answer.found and all(str(engine.knowledge.editions[y].structures_audited.value) in answer.text
                                 for y in years)
+
+
+@pytest.mark.parametrize("first, then, expected", [
+    ("le CCAS de Saumur a gagne dans quelle categorie ?", "c'etait en quelle annee ?", "2020"),
+    ("les Sables d'Olonne ils ont eu quoi ?", "c'etait dans quelle strate ?", "49 999"),
+    ("qui a gagné chez les régions en 2020 ?", "which year was that again?", "2020"),
+])
+def test_the_year_or_band_of_the_award_just_named_is_asked_back(engine, first, then, expected):
+    answer = ask(engine, first, then)[-1]  # before: "je ne peux pas répondre à cela"
+    assert answer.found and expected in answer.text

@@ -89,6 +89,13 @@ class Dialogue:
         refusal = self.refusal(p, lang)
         if refusal is not None:
             return Resolved(answer=refusal)
+        if "year" in p.attributes and p.intents == {"best_year"} and not self.superlative(p.words):
+            p.intents.discard("best_year")  # "which year was that?": no best asked
+        other_things = any(not h.of_type("place") for h in p.hits)
+        places = any(h.of_type("place") for h in p.hits)
+        if "year" in p.attributes and (p.intents or p.topics or p.values or p.years or p.ordinal or other_things
+                                       or (len(p.words) > 7 and not places)):  # a short follow-up, or a place
+            p.attributes.discard("year")  # "en quelle année le score … ?": not the year of the awards just named
         intents = set(p.intents)
         named = self.entities(p, state, intents)
         self.name_over_places(p, named, intents)

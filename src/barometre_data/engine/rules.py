@@ -202,7 +202,7 @@ RULES: tuple[Rule, ...] = (
 
 
 def _pick_attribute(attributes: set[str]) -> str:
-    for a in ("mention", "category", "department"):
+    for a in ("mention", "category", "department", "year"):
         if a in attributes:
             return a
     return next(iter(attributes))
