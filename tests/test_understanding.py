@@ -486,3 +486,19 @@ def test_a_count_over_the_editions_since_a_year_lists_each_edition(engine):
 def test_the_year_or_band_of_the_award_just_named_is_asked_back(engine, first, then, expected):
     answer = ask(engine, first, then)[-1]  # before: "je ne peux pas répondre à cela"
     assert answer.found and expected in answer.text
+
+
+@pytest.mark.parametrize("question, count", [
+    ("how many satisfaction determinants in 2019?", 7), ("combien de canaux évalués en 2020 ?", 5)])
+def test_how_many_of_a_list_gives_its_length(engine, question, count):
+    answer = ask(engine, question)[0]
+    assert answer.found and str(count) in answer.text.split(":")[0]
+
+
+def test_the_channel_that_dropped_most_between_two_consecutive_editions_is_a_ranking_by_change(engine):
+    answer = ask(engine, "quel canal a le plus reculé entre 2019 et 2020 ?")[0]  # before: the overall score
+    changes = {s.target: s.change for s in engine.knowledge.scores()
+               if s.year == 2020 and s.subject == "channel" and s.change is not None}
+    worst = min(changes, key=lambda c: changes[c])
+    assert answer.found and answer.year == 2020
+    assert engine.answerer.term_label("channels", worst, "fr") in answer.text.split(":", 1)[1].split(",")[0]

@@ -921,6 +921,8 @@ class Answerer:
                 items = list(entry.values_en if lang == "en" and entry.values_en else entry.values)
             joined = self.w.join(items, lang)
             text = self.w.t(topic, lang, year=year, items=joined, periods=joined)
+            if q.how_many and topic in ("channels", "determinants"):  # "combien de déterminants ?": how many
+                text = self.w.t(f"{topic}_count", lang, year=year, count=len(items), items=joined)
             note = note_in(entry, lang)
             sources = list(entry.sources)
         elif topic == "laureates_count" and value is not None and isinstance(value, tuple):

@@ -399,7 +399,7 @@ class Dialogue:
             subject=named.subjects[0] if named.subjects else None, kind=named.kinds[0] if named.kinds else None,
             places=named.places, since=p.since, rank=p.rank, superlative=self.superlative(p.words),
             where=self.lexicon.has(p.words, "where") and not self.lexicon.has(p.words, "planned"),
-            mention_words=list(p.words),
+            mention_words=list(p.words), how_many=self.lexicon.has(p.words, "how_many"),
             ranking_kinds=bool(named.kinds and not named.chans) or self.lexicon.has(p.words, "kinds"),
         )
 
@@ -443,7 +443,8 @@ class Dialogue:
         situation = Situation(q=q, p=p, named=named, intents=intents, topic=topic, awards_asked=awards_asked,
                               unknown_name=self.unknown_name(p) if awards_asked or p.took_part else None,
                               channel_words=self.lexicon.has(p.words, "channels"),
-                              kinds_words=self.lexicon.has(p.words, "kinds"))
+                              kinds_words=self.lexicon.has(p.words, "kinds"),
+                              by_change=self.lexicon.change_direction(p.words))
         if first_rule(situation) is None:
             plain = plain_cue(situation)
             if plain is not None:
@@ -858,6 +859,9 @@ class Dialogue:
             q.year, q.year_explicit = q.years[-1], True
         elif years:
             q.year, q.year_explicit = years[0], True
+            if q.by_change and p.years_compared and len(set(years)) == 2 \
+                    and self.answerer.prev_year(max(years)) == min(years):
+                q.year = max(years)  # "le plus reculé entre 2019 et 2020": the change published for 2020
             if q.year not in k.editions and q.intent != "series":
                 answer = self.plain("no_edition", q.lang, q.intent, year=q.year, years=", ".join(map(str, k.years)))
                 answer.year = q.year

@@ -59,6 +59,7 @@ class Query:
     premise: str | None = None  # "down" / "up": the change a question takes for granted ("pourquoi a-t-il baissé ?")
     more_topics: list[str] = field(default_factory=list)  # further methodology topics asked in the same question
     band_note: str | None = None  # the population band asked, when it chose the category
+    how_many: bool = False  # "combien de …": a count is asked (of a list: its length)
     same_years: list[int] = field(default_factory=list)  # "cette année-là" after an answer spanning these editions
 
     def slots(self) -> dict[str, object]:

@@ -52,6 +52,7 @@ class Situation:
     unknown_name: str | None
     channel_words: bool
     kinds_words: bool = False  # "type", "structure", "sorte": kinds of structure compared
+    by_change: str | None = None  # "le plus reculé": channels ranked by their change ("down" / "up")
 
     @property
     def score_cue(self) -> bool:
@@ -120,7 +121,8 @@ RULES: tuple[Rule, ...] = (
     Rule("definition", "c'est quoi un citoyen mystère ?", "combien de citoyens mystères en 2016 ?",
          lambda s: s.p.define is not None, lambda s: _set(intent=Intent.DEFINE.value, term=s.p.define)(s)),
     Rule("two editions compared", "score global 2019 vs 2020", "score global 2020",
-         lambda s: s.p.years_compared and not s.awards_asked and (s.score_cue or bool(
+         lambda s: s.p.years_compared and not s.awards_asked and not (s.channel_words and (s.q.superlative or s.by_change)
+                                                                      and not s.named.chans) and (s.score_cue or bool(
              s.named.chans or s.named.subjects or s.named.kinds) or bool(s.topic)),
          lambda s: _set(intent=Intent.COMPARE_YEARS.value, topic=s.topic)(s)),
     Rule("whether a structure took part", "est-ce que Quimper a participé au baromètre ?",
