@@ -592,6 +592,8 @@ class Dialogue:
             topics.discard("categories")  # "les catégories" in "qui a gagné dans toutes les catégories"
         if "channels" in topics and (chans or intents & {"ranking", "series"}):
             topics.discard("channels")
+        if "audit_periods" in topics and p.relative == "earliest" and p.hits:
+            topics.discard("audit_periods")  # "depuis quand les départements sont audités ?": since when, not when
         if topics & {"edition_number", "name"} and (intents & set(FACT_INTENTS) or chans or subjects or p.hits):
             topics -= {"edition_number", "name"}
         if "presentation" in topics and "score" in intents and (chans or subjects or self.superlative(p.words)):
