@@ -31,7 +31,6 @@ TOPIC_PRIORITY = ("threshold", "renaming", "categories", "laureates_count", "cri
                   "determinants", "audit_periods", "mystery_citizens", "structures_audited", "presentation", "launch",
                   "name", "edition_number")
 FACT_INTENTS = ("laureate", "palmares", "score", "ranking", "series", "best_year")
-CLAUSE_ENDS = frozenset(",.;:!?")  # punctuation that ends a clause (a name never runs past one)
 TYPO_SIMILARITY = 75  # rapidfuzz ratio from which an unknown word is a misspelling of the known one next to it
 
 
@@ -89,13 +88,8 @@ class Dialogue:
         refusal = self.refusal(p, lang)
         if refusal is not None:
             return Resolved(answer=refusal)
-        if "year" in p.attributes and p.intents == {"best_year"} and not self.superlative(p.words):
-            p.intents.discard("best_year")  # "which year was that?": no best asked
-        other_things = any(not h.of_type("place") for h in p.hits)
-        places = any(h.of_type("place") for h in p.hits)
-        if "year" in p.attributes and (p.intents or p.topics or p.values or p.years or p.ordinal or other_things
-                                       or (len(p.words) > 7 and not places)):  # a short follow-up, or a place
-            p.attributes.discard("year")  # "en quelle année le score … ?": not the year of the awards just named
+        if "year" in p.attributes:
+            self.year_attribute(p)
         intents = set(p.intents)
         named = self.entities(p, state, intents)
         self.name_over_places(p, named, intents)
@@ -146,6 +140,16 @@ class Dialogue:
         if problem is not None:
             return Resolved(answer=problem)
         return Resolved(query=q)
+
+    def year_attribute(self, p: Parsed) -> None:
+        """"c'était en quelle année ?" asks the year of the awards just named only in a short follow-up or
+        about a place; "which year was that?" asks no best year; "en quelle année le score … ?" is not it."""
+        if p.intents == {"best_year"} and not self.superlative(p.words):
+            p.intents.discard("best_year")
+        other_things = any(not h.of_type("place") for h in p.hits)
+        places = any(h.of_type("place") for h in p.hits)
+        if p.intents or p.topics or p.values or p.years or p.ordinal or other_things or (len(p.words) > 7 and not places):
+            p.attributes.discard("year")
 
     def self_contained(self, p: Parsed) -> bool:
         """Whether the question names all it needs (what it asks, about what, and its year), so that
@@ -247,7 +251,7 @@ class Dialogue:
     def refusal(self, p: Parsed, lang: str) -> Answer | None:
         if p.too_long:
             return self.plain("too_long", lang, "unknown")
-        off_topic = p.off_topic and not (p.off_topic_at and p.off_topic_at <= self.asker_words(p))
+        off_topic = p.off_topic and not (p.off_topic_at and p.off_topic_at <= p.asker)
         if p.injection or off_topic or not p.words:  # "deputy mayor of X here": who asks, not a question on mayors
             return self.plain("unknown", lang, "unknown")
         return None
@@ -608,22 +612,19 @@ class Dialogue:
         return next((t for t in TOPIC_PRIORITY if t in topics), None)
 
     def name_over_places(self, p: Parsed, named: Named, intents: set[str]) -> None:
-        """"Aix en Provence a été primée ?": a place of the data inside a longer name nobody knows is not
-        what is asked (else Provence's laureates answer for Aix)."""
-        if not named.places:
-            return
-        asker = self.asker_words(p)
-        if asker and not self.asks_about_asker(p, asker):  # "asking from Vaux-sur-Mer town hall": not asked
-            inside = {e.id for h in p.hits if set(range(h.start, h.end)) <= asker for e in h.entities
-                      if e.type == "place"}
-            named.places = [place for place in named.places if place not in inside]
-        if not named.places or not (intents & {"laureate", "palmares"} or p.took_part):
-            return
-        found = self.unknown_name_span(p)
-        if found is None:
-            return
-        inside = {e.id for h in p.hits if set(range(h.start, h.end)) <= found[1] for e in h.entities
-                  if e.type == "place"}
+        """Places of the data that are not what is asked: where the person asking works ("asking from
+        Vaux-sur-Mer town hall"), and a place inside a longer name nobody knows ("Aix en Provence a été
+        primée ?": else Provence's laureates answer for Aix)."""
+        if named.places and p.asker and not self.asks_about_asker(p):
+            self.drop_places_within(p, named, p.asker)
+        if named.places and (intents & {"laureate", "palmares"} or p.took_part):
+            found = self.unknown_name_span(p)
+            if found is not None:
+                self.drop_places_within(p, named, found[1])
+
+    @staticmethod
+    def drop_places_within(p: Parsed, named: Named, words: set[int] | frozenset[int]) -> None:
+        inside = {e.id for h in p.hits if set(range(h.start, h.end)) <= words for e in h.entities if e.type == "place"}
         named.places = [place for place in named.places if place not in inside]
 
     def unknown_name(self, p: Parsed) -> str | None:
@@ -632,44 +633,9 @@ class Dialogue:
         found = self.unknown_name_span(p)
         return found[0] if found else None
 
-    @staticmethod
-    def tokens(p: Parsed) -> tuple[list[str], list[list[int]]]:
-        """The question's own tokens (split on spaces) and, for each, the indexes of `p.words` it gives."""
-        tokens = p.raw.replace("’", "'").split()
-        spans: list[list[int]] = []
-        at = 0
-        for token in tokens:
-            n = len(fold(token).split())
-            spans.append(list(range(at, at + n)))
-            at += n
-        if at != len(p.words):  # the question's words do not line up with its tokens: read word by word
-            return p.words[:], [[i] for i in range(len(p.words))]
-        return tokens, spans
-
-    def asker_words(self, p: Parsed) -> set[int]:
-        """The words of a clause where the person says who they are ("Bonjour, je suis DGS à Vertou, …",
-        "hi, deputy mayor of Saint-Sébastien here.", "asking from Vaux-sur-Mer town hall"): a clause
-        (up to a comma or a full stop) with a self-introduction or a role, that is not the last one."""
-        lex = self.lexicon
-        tokens, spans = self.tokens(p)
-        clauses: list[list[int]] = [[]]
-        for n, token in enumerate(tokens):
-            clauses[-1].extend(spans[n])
-            if token.rstrip("»\")'")[-1:] in CLAUSE_ENDS and n + 1 < len(tokens):
-                clauses.append([])
-        found: set[int] = set()
-        for index, clause in enumerate(clauses):
-            words = [p.words[i] for i in clause]
-            last = index == len(clauses) - 1
-            introduces = lex.has_phrase(words, "asker_intro") or (
-                lex.has(words, "asker_roles") and not last)
-            if introduces:
-                found.update(clause)
-        return found
-
-    def asks_about_asker(self, p: Parsed, asker: set[int]) -> bool:
+    def asks_about_asker(self, p: Parsed) -> bool:
         """"je suis DGS à Brive, on a déjà gagné ?": the question is about the asker's own place."""
-        return self.lexicon.has([w for i, w in enumerate(p.words) if i not in asker], "we_words")
+        return self.lexicon.has([w for i, w in enumerate(p.words) if i not in p.asker], "we_words")
 
     def unknown_name_span(self, p: Parsed) -> tuple[str, set[int]] | None:
         """The unknown name and the indexes of `p.words` it spans. A name is a run of the question's own
@@ -680,8 +646,7 @@ class Dialogue:
         covered = {i for h in p.hits for i in range(h.start, h.end)}
         known = lex.stopwords | lex.cue_words | lex.english | lex.french | lex.edition_words | lex.known_words
         asks_ever = lex.has(p.words, "ever")
-        tokens, spans = self.tokens(p)
-        asker = self.asker_words(p)
+        tokens, spans = p.tokens.texts, p.tokens.spans
 
         def stripped(token: str) -> str:
             return token.strip("?!.,;:«»\"'()[]")
@@ -716,22 +681,20 @@ class Dialogue:
                 if run:
                     runs.append(run)
                 run = []
-            if run and token.rstrip("»\")'")[-1:] in CLAUSE_ENDS:
+            if run and p.tokens.ends_clause(n):
                 runs.append(run)  # a clause ends here: a name does not go on past it
                 run = []
         if run:
             runs.append(run)
         for run in runs:
-            if run[0] == 0 and len(tokens) > 1 and len(run) == 1 and tokens[0][-1:] not in CLAUSE_ENDS:
+            if run[0] == 0 and len(tokens) > 1 and len(run) == 1 and not p.tokens.ends_clause(0):
                 following = fold(tokens[1]).split()[:1]  # "Grenoble, elle a gagné ?": a name, set apart
                 if not (following and following[0] in lex.word_sets["name_verbs"]):
                     continue  # a capital that only starts the sentence ("Quel score … ?")
-            while run and particle(run[0]) and not capitalised(run[0]):
-                run = run[1:]
             run_words = {i for n in run for i in spans[n]}
             if not any(new_word(i) for i in run_words):
                 continue  # only known words, stop words or entities
-            if run_words & asker and not self.asks_about_asker(p, asker):
+            if run_words & p.asker and not self.asks_about_asker(p):
                 continue  # "je suis DGS à Pont-à-Mousson, …": where the person asking works, not what is asked
             if any(p.words[i] in self.event_places and i > 0 and p.words[i - 1] in lex.word_sets["at"]
                    for i in run_words):
@@ -765,7 +728,6 @@ class Dialogue:
         lex = self.lexicon
         known = lex.stopwords | lex.cue_words | lex.known_words | lex.edition_words
         raw = p.raw.replace("’", "'").split()
-        asker = self.asker_words(p)
         for n, token in enumerate(raw):
             word = token.strip("?!.,;:«»\"()[]")
             if word.endswith("'s"):
@@ -780,7 +742,7 @@ class Dialogue:
             if not folded or folded in known or any(ch.isdigit() for ch in folded):
                 continue
             index = next((i for i, w in enumerate(p.words) if w == folded.split()[0]), None)
-            if index is None or index in covered or index in asker:
+            if index is None or index in covered or index in p.asker:
                 continue
             before = p.words[index - 1] if index > 0 else ""
             if folded in self.event_places and before in lex.word_sets["at"]:

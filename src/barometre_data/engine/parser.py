@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from .lexicon import Lexicon
 from .matcher import EntityMatcher, Hit
 from .normalize import fold
-from .reading import Band, Unknown, asks_meaning, band, negated, term, unexplained, unknown_values, years_compared
+from .reading import (Band, Tokens, Unknown, asker_words, asks_meaning, band, negated, term, unexplained,
+                      unknown_values, years_compared)
 
 MAX_QUESTION_CHARS = 1000
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d|21\d\d)\b")
@@ -37,6 +38,8 @@ class Parsed:
     source_request: bool = False  # "et la source ?": where the previous answer comes from
     off_topic: bool = False
     off_topic_at: set[int] = field(default_factory=set)  # the words of the off-topic cues
+    tokens: Tokens = field(default_factory=lambda: Tokens((), ()))  # the question's own tokens, as written
+    asker: frozenset[int] = frozenset()  # the words of a clause where the person says who they are
     injection: bool = False
     too_long: bool = False
     years: list[int] = field(default_factory=list)
@@ -141,6 +144,8 @@ def read_mentions(parsed: Parsed, question: str, lexicon: Lexicon, matcher: Enti
         parsed.year_range = (min(compared[:2]), max(compared[:2]))
         parsed.since = None  # "de 2016 à 2020": both bounds hold
     parsed.years_compared = bool(compared) and parsed.since is None
+    parsed.tokens = Tokens.of(question, words)
+    parsed.asker = asker_words(words, parsed.tokens, lexicon)
     parsed.band = band(words, lexicon)
     parsed.negated = negated(words, parsed.hits, lexicon)
     names = {fold(w) for n, w in enumerate(question.split()) if n > 0 and w[:1].isupper()}

@@ -13,6 +13,7 @@ from enum import Enum
 
 from .lexicon import Lexicon
 from .matcher import Hit
+from .normalize import fold
 from .phrases import PhraseIndex
 
 
@@ -42,6 +43,50 @@ class Band:
 
 
 _NUMBER = re.compile(r"^\d+k?$")
+CLAUSE_ENDS = frozenset(",.;:!?")  # punctuation that ends a clause (a name never runs past one)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The question's own tokens (split on spaces, as written) and, for each, the indexes of the
+    folded words it gives."""
+
+    texts: tuple[str, ...]
+    spans: tuple[tuple[int, ...], ...]
+
+    @classmethod
+    def of(cls, raw: str, words: list[str]) -> "Tokens":
+        texts = raw.replace("’", "'").split()
+        spans: list[tuple[int, ...]] = []
+        at = 0
+        for token in texts:
+            n = len(fold(token).split())
+            spans.append(tuple(range(at, at + n)))
+            at += n
+        if at != len(words):  # the words do not line up with the tokens: one token per word
+            return cls(tuple(words), tuple((i,) for i in range(len(words))))
+        return cls(tuple(texts), tuple(spans))
+
+    def ends_clause(self, n: int) -> bool:
+        return self.texts[n].rstrip("»\")'")[-1:] in CLAUSE_ENDS
+
+
+def asker_words(words: list[str], tokens: Tokens, lexicon: Lexicon) -> frozenset[int]:
+    """The words of a clause where the person says who they are ("Bonjour, je suis DGS à Vertou, …",
+    "hi, deputy mayor of Saint-Sébastien here.", "asking from Vaux-sur-Mer town hall"): a clause (up to a
+    comma or a full stop) with a self-introduction, or with a role when it is not the last one."""
+    clauses: list[list[int]] = [[]]
+    for n, span in enumerate(tokens.spans):
+        clauses[-1].extend(span)
+        if tokens.ends_clause(n) and n + 1 < len(tokens.texts):
+            clauses.append([])
+    found: set[int] = set()
+    for index, clause in enumerate(clauses):
+        clause_words = [words[i] for i in clause]
+        last = index == len(clauses) - 1
+        if lexicon.has_phrase(clause_words, "asker_intro") or (lexicon.has(clause_words, "asker_roles") and not last):
+            found.update(clause)
+    return frozenset(found)
 
 
 def _numbers(words: list[str], lexicon: Lexicon) -> list[tuple[int, int, int]]:
