@@ -706,8 +706,8 @@ class Answerer:
             notes.append(self.w.t("not_ranked_approx", lang, items=self.w.join(
                 [f"{self.compared_label(pair, q, lang)} ({self.w.t('about_value', lang, value=self.w.num(figure(s), lang))}"
                  f"{self.unit(s.unit, lang)})" for pair, s in about], lang)))
-        notes += [self.w.t("derived", lang, rule=f"{self.compared_label(pair, q, lang)} : {rule_in(s, lang)}"
-                           if lang == "fr" else f"{self.compared_label(pair, q, lang)}: {rule_in(s, lang)}")
+        notes += [self.w.t("derived", lang, rule=self.w.t("labelled", lang, label=self.compared_label(pair, q, lang),
+                                                          text=rule_in(s, lang)))
                   for pair, s in in_year if s.derived]
         reply = Reply(text, True, year=year, sources=[u for _, s in in_year for u in s.sources])
         return self.finish(reply, lang, notes)
@@ -977,7 +977,7 @@ class Answerer:
 
         has = [y for y in self.k.years if matching(self.k.editions[y])]
         first = topic in self.earliest_fact_topics and has
-        year = q.year if q.year is not None else (has[0] if first else self.year_for(q, has))
+        year = has[0] if first and q.year is None else self.year_for(q, has)
         facts = matching(self.k.editions[year]) if year in self.k.editions else []
         if not facts:
             return self.missing("method_missing", lang, year, has)

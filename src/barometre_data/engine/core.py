@@ -68,10 +68,7 @@ class Engine:
             if reply.found and query.relative == "earliest" and query.year is None:
                 self.say_earliest(query, reply)
             if query.same_years and reply.year is not None and query.intent != "compare_years":
-                others = [y for y in query.same_years if y != reply.year]
-                reply.text = self.wording.t("that_year_several", query.lang, years=self.answerer.years_text(
-                    query.same_years), year=reply.year, other=others[-1] if others else "") + "\n" + reply.text
-                reply.suggestions = [str(y) for y in others] + [x for x in reply.suggestions if x not in map(str, others)]
+                self.say_which_year(query, reply)
             for topic in query.more_topics:  # "combien de structures et combien de citoyens mystères ?"
                 more = self.answerer.method(Query(**{**query.__dict__, "topic": topic, "more_topics": []}))
                 reply.text += "\n" + more.text
@@ -125,6 +122,14 @@ class Engine:
             "earliest_before_incomplete" if partial == before else "earliest_before_partial" if partial
             else "earliest_before", q.lang, years=years, partial=partial_text)
         reply.text = self.wording.t("earliest_in_data", q.lang, year=reply.year, before=before_text) + "\n" + reply.text
+
+    def say_which_year(self, q: Query, reply: Reply) -> None:
+        """"cette année-là" after an answer spanning several editions: which one this answer is about, and
+        the others as suggestions."""
+        others = [str(y) for y in q.same_years if y != reply.year]
+        reply.text = self.wording.t("that_year_several", q.lang, years=self.answerer.years_text(q.same_years),
+                                    year=reply.year, other=others[-1] if others else "") + "\n" + reply.text
+        reply.suggestions = others + [x for x in reply.suggestions if x not in others]
 
     def overview(self, q: Query) -> Reply:
         """A year asked on its own: what the data holds about that edition."""

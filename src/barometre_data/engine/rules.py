@@ -93,6 +93,11 @@ def _compare_pair(s: Situation) -> None:
         s.q.compare, s.q.compare_subjects = n.subjects, True
 
 
+def _channels_by_change(s: Situation) -> bool:
+    """"quel canal a le plus reculé entre 2019 et 2020 ?": the channels ranked, not two editions compared."""
+    return s.channel_words and bool(s.q.superlative or s.by_change) and not s.named.chans
+
+
 def _place(s: Situation) -> None:
     s.q.intent = Intent.SCORE.value if "score" in s.intents and not s.awards_asked else Intent.STRUCTURE.value
 
@@ -121,8 +126,7 @@ RULES: tuple[Rule, ...] = (
     Rule("definition", "c'est quoi un citoyen mystère ?", "combien de citoyens mystères en 2016 ?",
          lambda s: s.p.define is not None, lambda s: _set(intent=Intent.DEFINE.value, term=s.p.define)(s)),
     Rule("two editions compared", "score global 2019 vs 2020", "score global 2020",
-         lambda s: s.p.years_compared and not s.awards_asked and not (s.channel_words and (s.q.superlative or s.by_change)
-                                                                      and not s.named.chans) and (s.score_cue or bool(
+         lambda s: s.p.years_compared and not s.awards_asked and not _channels_by_change(s) and (s.score_cue or bool(
              s.named.chans or s.named.subjects or s.named.kinds) or bool(s.topic)),
          lambda s: _set(intent=Intent.COMPARE_YEARS.value, topic=s.topic)(s)),
     Rule("whether a structure took part", "est-ce que Quimper a participé au baromètre ?",
