@@ -90,12 +90,10 @@ class QueryLogWriter:
         if self._closed:
             return
         if self.pending >= self.max_buffer:
-            if self._buffer:
-                self._buffer.popleft()
-            else:  # every kept question is in the write under way: the new one is the one dropped
-                self.dropped += 1
-                return
             self.dropped += 1
+            if not self._buffer:  # every kept question is in the write under way: the new one is dropped
+                return
+            self._buffer.popleft()
         self._buffer.append(entry)
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run(), name="query-log writer")
@@ -136,10 +134,8 @@ class QueryLogWriter:
             left = deadline - time.monotonic()
             if left <= 0 or not await self._write_batch(left):
                 break
-        inflight = self._inflight
-        if inflight is not None and not inflight.done():
-            inflight.cancel()  # the end of the shutdown's time: its rows are reported as not written
-            await asyncio.wait({inflight}, timeout=1.0)
+        if self._inflight is not None and not self._inflight.done():
+            await self._give_up()  # the end of the shutdown's time: its rows are reported as not written
             self._settle()
         if self.pending:
             log.warning("query log: %d question(s) could not be written before shutdown (database away)",
@@ -176,8 +172,7 @@ class QueryLogWriter:
                 if time.monotonic() - self._inflight_since < self.stuck_limit:
                     self._went_away(TimeoutError())
                     return False
-                inflight.cancel()  # stuck past any driver's own limit: give up on it, keep its rows
-                await asyncio.wait({inflight}, timeout=1.0)
+                await self._give_up()  # stuck past any driver's own limit: its rows are kept
             written = self._settle()
         if written and self._after_write is not None:
             try:
@@ -185,6 +180,12 @@ class QueryLogWriter:
             except Exception as exc:  # noqa: BLE001 (house-keeping; the next write tries again)
                 log.debug("query log: after-write step failed: %s", failure_reason(exc))
         return written
+
+    async def _give_up(self) -> None:
+        """Cancel the write under way and let it wind down (bounded)."""
+        if self._inflight is not None:
+            self._inflight.cancel()
+            await asyncio.wait({self._inflight}, timeout=1.0)
 
     def _settle(self) -> bool:
         """The write under way has ended (or was given up on): drop its rows when written, else put them
